@@ -1,0 +1,1 @@
+"""The audit log, read side (rows are written by app.core.audit)."""

@@ -1,0 +1,1 @@
+"""The in-house kit: each cross-cutting mechanism exists once, here."""

@@ -1,0 +1,90 @@
+"""Background jobs on procrastinate (PostgreSQL-backed; no other broker).
+
+Domains declare tasks on the shared `tasks` blueprint in their `jobs.py`. The worker runs
+inside `rapport serve` by default, or as `rapport worker` processes. A request enqueues with
+`enqueue()`, which inserts the job through procrastinate's SQL function *in the request's
+own transaction*: a rolled-back request enqueues nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import procrastinate
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.config import Settings
+from app.db import plain_url
+
+tasks = procrastinate.Blueprint()
+
+#: modules whose import registers tasks on `tasks` (each domain's jobs.py)
+TASK_MODULES = ["app.ops.jobs"]
+
+
+@dataclass
+class JobRuntime:
+    """What task bodies use to reach the database; set by whoever runs the worker."""
+
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None
+
+
+runtime = JobRuntime()
+
+
+def build_job_app(settings: Settings, database_url: str) -> procrastinate.App:
+    import importlib
+
+    for module in TASK_MODULES:
+        importlib.import_module(module)
+    connector = procrastinate.PsycopgConnector(
+        conninfo=plain_url(database_url),
+        kwargs={"options": f"-c role={settings.app_role}", "application_name": "rapport-worker"},
+        min_size=1,
+        max_size=4,
+    )
+    app = procrastinate.App(connector=connector)
+    app.add_tasks_from(tasks, namespace="rapport")
+    return app
+
+
+def session_maker() -> async_sessionmaker[AsyncSession]:
+    assert runtime.sessionmaker is not None, "job runtime not initialised"
+    return runtime.sessionmaker
+
+
+async def enqueue(
+    session: AsyncSession,
+    task_name: str,
+    args: dict[str, Any] | None = None,
+    *,
+    queue: str = "default",
+    scheduled_at: datetime | None = None,
+    queueing_lock: str | None = None,
+) -> int:
+    """Defer `rapport:<task_name>` inside the caller's transaction; returns the job id."""
+    result = await session.execute(
+        text(
+            "SELECT (procrastinate_defer_jobs_v1(ARRAY[ROW(:queue, :task, 0, NULL, :qlock, "
+            "CAST(:args AS jsonb), :at)::procrastinate_job_to_defer_v1]))[1]"
+        ),
+        {
+            "queue": queue,
+            "task": f"rapport:{task_name}",
+            "qlock": queueing_lock,
+            "args": json.dumps(args or {}, default=_json_default),
+            "at": scheduled_at,
+        },
+    )
+    return int(result.scalar_one())
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, uuid.UUID | datetime):
+        return str(value) if isinstance(value, uuid.UUID) else value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value)!r}")

@@ -1,0 +1,78 @@
+"""RepositoryBase: every domain query starts from the principal's scoped statement."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.models import Base
+from app.core.pagination import ListParams, SortSpec, paginate
+from app.core.principal import Principal
+from app.core.scope import readable_statement
+from app.errors import Forbidden, NotFound, PreconditionFailed
+
+M = TypeVar("M", bound=Base)
+
+
+class RepositoryBase(Generic[M]):
+    model: ClassVar[type[Any]]
+    #: the entity name used in errors, audit rows and event types
+    entity: ClassVar[str]
+    sorting: ClassVar[SortSpec]
+
+    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+        self.session = session
+        self.principal = principal
+
+    @property
+    def module(self) -> str:
+        module = self.model.__scope_module__
+        assert module is not None
+        return str(module)
+
+    def readable(self, *, include_deleted: bool = False) -> Select[tuple[M]]:
+        return readable_statement(self.model, self.principal, include_deleted=include_deleted)
+
+    async def get(
+        self, entity_id: uuid.UUID, *, include_deleted: bool = False, for_update: bool = False
+    ) -> M:
+        """The row if the principal may read it; otherwise 404 (never 403: ids don't leak)."""
+        stmt = self.readable(include_deleted=include_deleted).where(self.model.id == entity_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        row = (await self.session.execute(stmt)).scalar_one_or_none()
+        if row is None:
+            raise NotFound(f"No {self.entity} with id {entity_id}.")
+        return row
+
+    async def get_writable(
+        self, entity_id: uuid.UUID, *, if_match: int | None = None, include_deleted: bool = False
+    ) -> M:
+        """Row-locked for a change: 404 when invisible, 403 when read-only, 412 when stale."""
+        row = await self.get(entity_id, include_deleted=include_deleted, for_update=True)
+        if not self.principal.can_write(self.module):
+            raise Forbidden(f"You may read this {self.entity} but not change it.")
+        check_version(row, if_match)
+        return row
+
+    async def page(
+        self, params: ListParams, sort: str, *filters: ColumnElement[bool]
+    ) -> tuple[Sequence[M], str | None, bool]:
+        stmt = self.readable(include_deleted=params.include_deleted)
+        if params.updated_since is not None:
+            stmt = stmt.where(self.model.updated_at >= params.updated_since)
+        for condition in filters:
+            stmt = stmt.where(condition)
+        return await paginate(self.session, stmt, params, self.sorting, sort)
+
+
+def check_version(row: Any, if_match: int | None) -> None:
+    if if_match is not None and row.version != if_match:
+        raise PreconditionFailed(
+            f"Version {if_match} is stale; the current version is {row.version}. "
+            "Reload and apply your change again."
+        )

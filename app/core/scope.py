@@ -1,0 +1,70 @@
+"""Data scope: the one place that narrows a query to what the principal may see.
+
+Every repository starts from `readable_statement()`; row-level security is the second wall
+(it already limits every statement to the principal's workspace).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, false, literal, select, true
+from sqlalchemy.orm import aliased
+
+from app.core.models import Base
+from app.core.principal import Principal, Scope
+
+M = TypeVar("M", bound=Base)
+
+
+def team_subtree(team_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
+    """Ids of a team and all its descendants (recursive CTE over teams.parent_id)."""
+    from app.models.user import Team
+
+    root = select(Team.id).where(Team.id == team_id).cte("team_tree", recursive=True)
+    child = aliased(Team)
+    tree = root.union_all(select(child.id).where(child.parent_id == root.c.id))
+    return select(tree.c.id)
+
+
+def team_members(team_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
+    from app.models.user import User
+
+    return select(User.id).where(User.team_id.in_(team_subtree(team_id)))
+
+
+def scope_condition(model: type[Base], principal: Principal, module: str) -> ColumnElement[bool]:
+    """The WHERE clause of `principal`'s data scope on `model` (owner column based)."""
+    scope = principal.scope(module)
+    if scope is Scope.all:
+        return true()
+    if scope is Scope.none:
+        return false()
+    owner_name = model.__owner_column__
+    if owner_name is None:
+        # tables without an owner (reference data) are readable in any non-empty scope
+        return true()
+    owner: Any = getattr(model, owner_name)
+    mine: ColumnElement[bool] = owner == literal(principal.user_id)
+    if scope is Scope.team and principal.team_id is not None:
+        in_team: ColumnElement[bool] = owner.in_(team_members(principal.team_id))
+        return in_team | mine
+    return mine
+
+
+def readable_statement(
+    model: type[M],
+    principal: Principal,
+    module: str | None = None,
+    *,
+    include_deleted: bool = False,
+) -> Select[tuple[M]]:
+    """SELECT model rows the principal may read: data scope plus the recycle bin filter."""
+    module = module or model.__scope_module__
+    assert module, f"{model.__name__} declares no __scope_module__"
+    stmt = select(model).where(scope_condition(model, principal, module))
+    deleted_at = getattr(model, "deleted_at", None)
+    if deleted_at is not None and not include_deleted:
+        stmt = stmt.where(deleted_at.is_(None))
+    return stmt

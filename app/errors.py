@@ -1,0 +1,236 @@
+"""Errors carry their HTTP status and a stable code; all leave as RFC 9457 problem+json."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.core.context import current_request_id
+
+logger = logging.getLogger("rapport.errors")
+
+PROBLEM_TYPE_BASE = "https://rapport.dev/problems/"
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Dotted path of the offending field, e.g. `body.email`")
+    message: str = Field(description="What is wrong with it (English)")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error response of the API."""
+
+    type: str = Field(description="URI identifying the problem type")
+    title: str = Field(description="Short, stable English summary")
+    status: int = Field(description="HTTP status code")
+    detail: str = Field(description="Explanation of this occurrence")
+    code: str = Field(description="Stable machine-readable code (translate on this)")
+    request_id: str | None = Field(description="The request id, also in X-Request-ID")
+    errors: list[FieldError] = Field(description="Field errors, empty when not applicable")
+
+
+class AppError(Exception):
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.errors = errors or []
+        self.headers = headers or {}
+        if code:
+            self.code = code  # type: ignore[misc]
+
+
+class BadRequest(AppError):
+    pass
+
+
+class InvalidCursor(AppError):
+    code = "invalid_cursor"
+    title = "Invalid cursor"
+
+
+class NotAuthenticated(AppError):
+    status = 401
+    code = "not_authenticated"
+    title = "Not authenticated"
+
+
+class InvalidCredentials(AppError):
+    status = 401
+    code = "invalid_credentials"
+    title = "Invalid e-mail or password"
+
+
+class Forbidden(AppError):
+    status = 403
+    code = "forbidden"
+    title = "Forbidden"
+
+
+class CsrfFailed(AppError):
+    status = 403
+    code = "csrf_failed"
+    title = "CSRF token missing or invalid"
+
+
+class NotFound(AppError):
+    status = 404
+    code = "not_found"
+    title = "Not found"
+
+
+class Conflict(AppError):
+    status = 409
+    code = "conflict"
+    title = "Conflict"
+
+
+class PreconditionFailed(AppError):
+    status = 412
+    code = "precondition_failed"
+    title = "The resource was changed by someone else"
+
+
+class PayloadTooLarge(AppError):
+    status = 413
+    code = "payload_too_large"
+    title = "Request body too large"
+
+
+class UnprocessableEntity(AppError):
+    status = 422
+    code = "validation_error"
+    title = "Validation failed"
+
+
+class TooManyRequests(AppError):
+    status = 429
+    code = "too_many_requests"
+    title = "Too many requests"
+
+
+def problem_response(
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = Problem(
+        type=PROBLEM_TYPE_BASE + code.replace("_", "-"),
+        title=title,
+        status=status,
+        detail=detail,
+        code=code,
+        request_id=current_request_id(),
+        errors=errors or [],
+    )
+    return JSONResponse(
+        body.model_dump(),
+        status_code=status,
+        headers=headers,
+        media_type="application/problem+json",
+    )
+
+
+def problem_responses(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route: documents each error status with the problem schema."""
+    out: dict[int | str, dict[str, Any]] = {}
+    all_errors: list[type[AppError]] = [*errors, UnprocessableEntity]
+    for err in all_errors:
+        entry = out.setdefault(
+            err.status,
+            {
+                "description": err.title,
+                "model": Problem,
+                "content": {"application/problem+json": {}},
+            },
+        )
+        if err.title not in entry["description"]:
+            entry["description"] += f" / {err.title}"
+    return out
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+_QUERY_400 = {("query", "sort"): "invalid_sort"}
+
+
+async def _app_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AppError)
+    return problem_response(exc.status, exc.code, exc.title, exc.detail, exc.errors, exc.headers)
+
+
+async def _validation_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    raw = list(exc.errors())
+    errors = [FieldError(field=_loc(e["loc"]), message=e["msg"]) for e in raw]
+    for e in raw:
+        if e.get("type") == "json_invalid":
+            return problem_response(
+                400,
+                "malformed_json",
+                "Malformed JSON body",
+                "The request body is not valid JSON.",
+                errors,
+            )
+    bad_query = {tuple(e["loc"][:2]) for e in raw if e["loc"] and e["loc"][0] == "query"}
+    for loc, code in _QUERY_400.items():
+        if loc in bad_query:
+            return problem_response(
+                400, code, "Invalid query parameter", f"Unsupported value for `{loc[1]}`.", errors
+            )
+    return problem_response(
+        422, "validation_error", "Validation failed", "The request has invalid fields.", errors
+    )
+
+
+async def _http_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    codes = {
+        404: ("not_found", "Not found"),
+        405: ("method_not_allowed", "Method not allowed"),
+        413: ("payload_too_large", "Request body too large"),
+        400: ("bad_request", "Bad request"),
+    }
+    code, title = codes.get(exc.status_code, ("http_error", "HTTP error"))
+    detail = exc.detail if isinstance(exc.detail, str) else title
+    return problem_response(
+        exc.status_code, code, title, detail, headers=getattr(exc, "headers", None)
+    )
+
+
+async def _unhandled(_: Request, exc: Exception) -> Response:
+    logger.exception("unhandled error", exc_info=exc)
+    return problem_response(
+        500,
+        "internal_error",
+        "Internal server error",
+        "Something went wrong on our side; the request id helps us find it.",
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unhandled)

@@ -1,0 +1,1 @@
+"""The events feed: the outbox as a pollable, ordered stream."""

@@ -1,0 +1,116 @@
+"""create_app(): the FastAPI application, its lifespan, middleware and routers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, Response
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app import __version__
+from app.config import Settings
+from app.db import create_app_engine, create_sessionmaker
+from app.errors import NotFound, install_error_handlers
+from app.middleware import RequestMiddleware
+from app.openapi import assign_operation_ids
+
+logger = logging.getLogger("rapport")
+
+API_PREFIX = "/api/v1"
+SPA_DIST = Path(__file__).resolve().parents[1] / "frontend" / "dist"
+
+
+def create_app(
+    settings: Settings, database_url: str | None = None, *, run_worker: bool = False
+) -> FastAPI:
+    """The app. With `database_url` it owns an engine (and maybe a worker) for its lifetime;
+    without, the caller sets `app.state.sessionmaker` (tests do)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine: AsyncEngine | None = None
+        worker: asyncio.Task[None] | None = None
+        job_app = None
+        if database_url is not None:
+            engine = create_app_engine(database_url, settings)
+            app.state.sessionmaker = create_sessionmaker(engine)
+            from app.core.jobs import build_job_app, runtime
+
+            runtime.sessionmaker = app.state.sessionmaker
+            if run_worker:
+                job_app = build_job_app(settings, database_url)
+                await job_app.open_async()
+                worker = asyncio.create_task(
+                    job_app.run_worker_async(
+                        install_signal_handlers=False, name="in-process", concurrency=2, wait=True
+                    )
+                )
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await asyncio.wait_for(worker, timeout=10)
+            if job_app is not None:
+                await job_app.close_async()
+            if engine is not None:
+                await engine.dispose()
+
+    app = FastAPI(
+        title="Rapport CRM API",
+        version=__version__,
+        description="The one API behind the Rapport SPA, integrations and scripts. "
+        "Errors are RFC 9457 problem+json; lists use keyset cursors.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
+
+    from app.audit.router import router as audit_router
+    from app.auth.router import router as auth_router
+    from app.events.router import router as events_router
+    from app.ops.router import router as ops_router
+    from app.users.router import router as users_router
+
+    for router in (auth_router, users_router, audit_router, events_router):
+        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(ops_router)
+    assign_operation_ids(app)
+    _mount_spa(app)
+    return app
+
+
+def _mount_spa(app: FastAPI) -> None:
+    """Serve the built SPA at / with client-side routes falling back to index.html."""
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def spa(path: str, request: Request) -> Response:
+        if path.startswith("api/") or path == "api":
+            raise NotFound(f"No API route {request.url.path}.")
+        dist = SPA_DIST.resolve()
+        candidate = (dist / path).resolve()
+        if path and candidate.is_file() and dist in candidate.parents:
+            cache = (
+                "public, max-age=31536000, immutable"
+                if "/assets/" in str(candidate)
+                else "no-cache"
+            )
+            return FileResponse(candidate, headers={"Cache-Control": cache})
+        index = dist / "index.html"
+        if not index.exists():
+            return Response(
+                "The SPA is not built; run `make run` (or `npm run build` in frontend/).",
+                media_type="text/plain",
+                status_code=503,
+            )
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,106 @@
+"""One pure-ASGI middleware: request id, body size limit, access log and metrics."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+
+from prometheus_client import Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.context import set_request_id
+from app.errors import problem_response
+
+logger = logging.getLogger("rapport.access")
+
+REQUESTS = Counter("rapport_http_requests_total", "HTTP requests", ["method", "route", "status"])
+LATENCY = Histogram(
+    "rapport_http_request_seconds",
+    "HTTP request latency",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class RequestMiddleware:
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        incoming = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if 0 < len(incoming) <= 64 else uuid.uuid4().hex
+        set_request_id(request_id)
+        started = time.perf_counter()
+        status_holder: dict[str, Any] = {"status": 500, "sent": False}
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                status_holder["sent"] = True
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            await self._too_large(scope, receive, send_wrapper)
+            self._observe(scope, status_holder["status"], started)
+            return
+
+        received = 0
+
+        async def receive_wrapper() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, receive_wrapper, send_wrapper)
+        except _BodyTooLarge:
+            if not status_holder["sent"]:
+                await self._too_large(scope, receive, send_wrapper)
+        finally:
+            self._observe(scope, status_holder["status"], started)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(
+            413,
+            "payload_too_large",
+            "Request body too large",
+            f"Bodies are limited to {self.max_body} bytes.",
+        )
+        await response(scope, receive, send)
+
+    def _observe(self, scope: Scope, status: int, started: float) -> None:
+        elapsed = time.perf_counter() - started
+        route = scope.get("route")
+        path = getattr(route, "path", None) or (
+            "spa" if not scope["path"].startswith("/api") else "unmatched"
+        )
+        REQUESTS.labels(scope["method"], path, str(status)).inc()
+        LATENCY.labels(scope["method"], path).observe(elapsed)
+        if scope["path"] not in ("/healthz", "/metrics"):
+            logger.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "ms": round(elapsed * 1000, 1),
+                },
+            )

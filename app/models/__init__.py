@@ -1,0 +1,21 @@
+"""Every ORM model, imported here so Alembic and the app share one metadata."""
+
+from app.core.models import Base
+from app.models.audit import AuditEntry
+from app.models.event import Event
+from app.models.idempotency import IdempotencyKey
+from app.models.user import ApiKey, LoginFailure, Team, User, UserSession
+from app.models.workspace import Workspace
+
+__all__ = [
+    "ApiKey",
+    "AuditEntry",
+    "Base",
+    "Event",
+    "IdempotencyKey",
+    "LoginFailure",
+    "Team",
+    "User",
+    "UserSession",
+    "Workspace",
+]

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.models import Base, IdMixin, TimestampMixin, VersionMixin
+
+
+class Workspace(IdMixin, TimestampMixin, VersionMixin, Base):
+    """A tenant. Its own row is visible only inside a transaction bound to it."""
+
+    __tablename__ = "workspaces"
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    timezone: Mapped[str] = mapped_column(String(64), nullable=False, default="Asia/Shanghai")
+    default_locale: Mapped[str] = mapped_column(String(10), nullable=False, default="zh-CN")

@@ -1,0 +1,1 @@
+"""Users, teams (the team tree) and roles."""

@@ -1,0 +1,1 @@
+"""Workspaces (tenants): creation with an owner, and the workspace a request runs in."""
