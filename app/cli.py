@@ -135,7 +135,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     async def go() -> Any:
         engine, maker = _maker(url)
         try:
-            return await ensure_demo(maker)
+            return await ensure_demo(maker, get_settings().default_timezone)
         finally:
             await engine.dispose()
 

@@ -73,7 +73,9 @@ PEOPLE = [
 ]
 
 
-async def ensure_demo(maker: async_sessionmaker[AsyncSession]) -> DemoResult:
+async def ensure_demo(
+    maker: async_sessionmaker[AsyncSession], timezone: str = "Asia/Shanghai"
+) -> DemoResult:
     async with maker() as session, session.begin():
         if await login_candidates(session, DEMO_EMAIL):
             return DemoResult(False, None)
@@ -83,6 +85,7 @@ async def ensure_demo(maker: async_sessionmaker[AsyncSession]) -> DemoResult:
             owner_name="周明 Zhou Ming",
             owner_email=DEMO_EMAIL,
             password=DEMO_PASSWORD,
+            timezone=timezone,
         )
         ctx = DemoContext(session, created.workspace.id, created.owner.id)
         for key, name, parent in TEAM_TREE:

@@ -17,7 +17,7 @@ from app.config import Settings
 from app.db import create_app_engine, create_sessionmaker
 from app.errors import NotFound, install_error_handlers
 from app.middleware import RequestMiddleware
-from app.openapi import assign_operation_ids
+from app.openapi import operation_id
 
 logger = logging.getLogger("rapport")
 
@@ -71,6 +71,7 @@ def create_app(
         docs_url="/docs",
         redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -85,7 +86,6 @@ def create_app(
     for router in (auth_router, users_router, audit_router, events_router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(ops_router)
-    assign_operation_ids(app)
     _mount_spa(app)
     return app
 

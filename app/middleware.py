@@ -15,6 +15,8 @@ from app.errors import problem_response
 
 logger = logging.getLogger("rapport.access")
 
+API_PREFIX = "/api/v1"
+
 REQUESTS = Counter("rapport_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram(
     "rapport_http_request_seconds",
@@ -42,9 +44,17 @@ class RequestMiddleware:
         request_id = incoming if 0 < len(incoming) <= 64 else uuid.uuid4().hex
         set_request_id(request_id)
         started = time.perf_counter()
-        status_holder: dict[str, Any] = {"status": 500, "sent": False}
+        original_path = scope["path"]
+        status_holder: dict[str, Any] = {"status": 500, "sent": False, "too_large": False}
 
         async def send_wrapper(message: Message) -> None:
+            if status_holder["too_large"]:
+                # the app answered a body we cut off (e.g. "error parsing the body"):
+                # the client gets the 413 that explains it instead
+                if message["type"] == "http.response.start" and not status_holder["sent"]:
+                    status_holder["sent"] = True
+                    await self._too_large(scope, receive, send_plain)
+                return
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 status_holder["sent"] = True
@@ -52,10 +62,19 @@ class RequestMiddleware:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
+        async def send_plain(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
             await self._too_large(scope, receive, send_wrapper)
-            self._observe(scope, status_holder["status"], started)
+            self._observe(scope, original_path, status_holder["status"], started)
             return
 
         received = 0
@@ -66,6 +85,7 @@ class RequestMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
+                    status_holder["too_large"] = True
                     raise _BodyTooLarge
             return message
 
@@ -73,9 +93,10 @@ class RequestMiddleware:
             await self.app(scope, receive_wrapper, send_wrapper)
         except _BodyTooLarge:
             if not status_holder["sent"]:
-                await self._too_large(scope, receive, send_wrapper)
+                status_holder["sent"] = True
+                await self._too_large(scope, receive, send_plain)
         finally:
-            self._observe(scope, status_holder["status"], started)
+            self._observe(scope, original_path, status_holder["status"], started)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem_response(
@@ -86,20 +107,22 @@ class RequestMiddleware:
         )
         await response(scope, receive, send)
 
-    def _observe(self, scope: Scope, status: int, started: float) -> None:
+    def _observe(self, scope: Scope, original: str, status: int, started: float) -> None:
         elapsed = time.perf_counter() - started
         route = scope.get("route")
-        path = getattr(route, "path", None) or (
-            "spa" if not scope["path"].startswith("/api") else "unmatched"
-        )
+        path = getattr(route, "path", None)
+        if path is None or path == "/{path:path}":
+            path = "unmatched" if original.startswith("/api") else "spa"
+        elif original.startswith(API_PREFIX) and not path.startswith(API_PREFIX):
+            path = API_PREFIX + path  # routes of included routers carry no prefix
         REQUESTS.labels(scope["method"], path, str(status)).inc()
         LATENCY.labels(scope["method"], path).observe(elapsed)
-        if scope["path"] not in ("/healthz", "/metrics"):
+        if original not in ("/healthz", "/metrics"):
             logger.info(
                 "request",
                 extra={
                     "method": scope["method"],
-                    "path": scope["path"],
+                    "path": original,
                     "status": status,
                     "ms": round(elapsed * 1000, 1),
                 },

@@ -18,12 +18,6 @@ def operation_id(route: APIRoute) -> str:
     return f"{tag}:{route.name}"
 
 
-def assign_operation_ids(app: FastAPI) -> None:
-    for route in app.routes:
-        if isinstance(route, APIRoute) and route.operation_id is None:
-            route.operation_id = operation_id(route)
-
-
 def render(app: FastAPI) -> str:
     spec: dict[str, Any] = app.openapi()
     return json.dumps(spec, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -191,3 +191,21 @@ async def client_for(app, session: AsyncSession):  # type: ignore[no-untyped-def
 @pytest.fixture
 async def owner_client(tenant, client_for):  # type: ignore[no-untyped-def]
     return await client_for(tenant.owner)
+
+
+@pytest.fixture
+async def committed(settings: Settings, engine: AsyncEngine, owner_engine: AsyncEngine):  # type: ignore[no-untyped-def]
+    """A workspace with committed data and an app on real sessions, for concurrency tests.
+
+    Yields (app, tenant, maker); the workspace is deleted afterwards.
+    """
+    from tests.factories import create_workspace
+
+    maker = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    async with maker() as s, s.begin():
+        tenant = await create_workspace(s, "Committed")
+    application = create_app(settings)
+    application.state.sessionmaker = maker
+    yield application, tenant, maker
+    async with owner_engine.begin() as conn:
+        await conn.execute(text("DELETE FROM workspaces WHERE id = :id"), {"id": tenant.id})

@@ -1,6 +1,6 @@
 """Background jobs on procrastinate (PostgreSQL-backed; no other broker).
 
-Domains declare tasks on the shared `tasks` blueprint in their `jobs.py`. The worker runs
+Domains declare tasks on the shared `tasks` app in their `jobs.py`. The worker runs
 inside `rapport serve` by default, or as `rapport worker` processes. A request enqueues with
 `enqueue()`, which inserts the job through procrastinate's SQL function *in the request's
 own transaction*: a rolled-back request enqueues nothing.
@@ -21,7 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.config import Settings
 from app.db import plain_url
 
-tasks = procrastinate.Blueprint()
+#: the one job app; domains decorate `@tasks.task(name=...)` / `@tasks.periodic(...)`.
+#: Its connector is set by `build_job_app()` once the database URL is known.
+tasks = procrastinate.App(connector=procrastinate.PsycopgConnector())
 
 #: modules whose import registers tasks on `tasks` (each domain's jobs.py)
 TASK_MODULES = ["app.ops.jobs"]
@@ -48,9 +50,11 @@ def build_job_app(settings: Settings, database_url: str) -> procrastinate.App:
         min_size=1,
         max_size=4,
     )
-    app = procrastinate.App(connector=connector)
-    app.add_tasks_from(tasks, namespace="rapport")
-    return app
+    tasks.connector = connector
+    tasks.job_manager.connector = connector
+    # finished jobs leave the table; failed ones stay there for inspection and retry
+    tasks.worker_defaults = {"delete_jobs": "successful"}
+    return tasks
 
 
 def session_maker() -> async_sessionmaker[AsyncSession]:
@@ -67,7 +71,7 @@ async def enqueue(
     scheduled_at: datetime | None = None,
     queueing_lock: str | None = None,
 ) -> int:
-    """Defer `rapport:<task_name>` inside the caller's transaction; returns the job id."""
+    """Defer `task_name` inside the caller's transaction; returns the job id."""
     result = await session.execute(
         text(
             "SELECT (procrastinate_defer_jobs_v1(ARRAY[ROW(:queue, :task, 0, NULL, :qlock, "
@@ -75,7 +79,7 @@ async def enqueue(
         ),
         {
             "queue": queue,
-            "task": f"rapport:{task_name}",
+            "task": task_name,
             "qlock": queueing_lock,
             "args": json.dumps(args or {}, default=_json_default),
             "at": scheduled_at,

@@ -53,6 +53,9 @@ class UnitOfWorkRoute(APIRoute):
                 )
             try:
                 response = await handler(request)
+            except idempotency.Replay as replay:
+                await _finish(request, commit=False)
+                return replay.response
             except AppError as exc:
                 await _finish(request, commit=getattr(exc, "keeps_writes", False))
                 raise

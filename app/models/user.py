@@ -25,6 +25,8 @@ class Team(TenantEntity, Base):
         Index("ix_teams_workspace_id_parent_id", "workspace_id", "parent_id"),
     )
 
+    __scope_module__ = "settings"
+
     name: Mapped[str] = mapped_column(String(120), nullable=False)
     parent_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
 
@@ -83,6 +85,8 @@ class ApiKey(WorkspaceMixin, IdMixin, Base):
         Index("uq_api_keys_workspace_id_key_hash", "workspace_id", "key_hash", unique=True),
         Index("ix_api_keys_workspace_id_user_id", "workspace_id", "user_id"),
     )
+
+    __scope_module__ = "settings"
 
     user_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
     name: Mapped[str] = mapped_column(String(120), nullable=False)

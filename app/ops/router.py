@@ -24,6 +24,7 @@ async def healthz() -> dict[str, str]:
 async def readyz(request: Request) -> JSONResponse:
     """The database answers and its schema is at the newest migration."""
     try:
+        head = head_revision()
         async with request.app.state.sessionmaker() as session:
             current = (
                 await session.execute(text("SELECT version_num FROM alembic_version"))
@@ -32,7 +33,6 @@ async def readyz(request: Request) -> JSONResponse:
         return JSONResponse(
             {"status": "unavailable", "database": str(type(exc).__name__)}, status_code=503
         )
-    head = head_revision()
     if current != head:
         return JSONResponse(
             {"status": "migrations_pending", "current": current, "head": head}, status_code=503
