@@ -47,11 +47,14 @@ class AppError(Exception):
         errors: list[FieldError] | None = None,
         headers: dict[str, str] | None = None,
         code: str | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.errors = errors or []
         self.headers = headers or {}
+        #: RFC 9457 extension members (e.g. duplicate `candidates`)
+        self.extra = extra or {}
         if code:
             self.code = code  # type: ignore[misc]
 
@@ -132,6 +135,7 @@ def problem_response(
     detail: str,
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
     body = Problem(
         type=PROBLEM_TYPE_BASE + code.replace("_", "-"),
@@ -142,8 +146,11 @@ def problem_response(
         request_id=current_request_id(),
         errors=errors or [],
     )
+    content = body.model_dump()
+    if extra:
+        content.update({k: v for k, v in extra.items() if k not in content})
     return JSONResponse(
-        body.model_dump(),
+        content,
         status_code=status,
         headers=headers,
         media_type="application/problem+json",
@@ -177,7 +184,9 @@ _QUERY_400 = {("query", "sort"): "invalid_sort"}
 
 async def _app_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
-    return problem_response(exc.status, exc.code, exc.title, exc.detail, exc.errors, exc.headers)
+    return problem_response(
+        exc.status, exc.code, exc.title, exc.detail, exc.errors, exc.headers, exc.extra
+    )
 
 
 async def _validation_error(_: Request, exc: Exception) -> Response:

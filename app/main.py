@@ -77,13 +77,26 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
 
+    from app.activities.router import router as activities_router
     from app.audit.router import router as audit_router
     from app.auth.router import router as auth_router
+    from app.customers.exports import router as exports_router
+    from app.customers.router import router as customers_router
+    from app.customfields.router import router as customfields_router
     from app.events.router import router as events_router
     from app.ops.router import router as ops_router
     from app.users.router import router as users_router
 
-    for router in (auth_router, users_router, audit_router, events_router):
+    for router in (
+        auth_router,
+        users_router,
+        audit_router,
+        events_router,
+        customers_router,
+        activities_router,
+        customfields_router,
+        exports_router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(ops_router)
     _mount_spa(app)

@@ -16,6 +16,72 @@ from tests.factories import create_api_key, create_team, create_user, create_wor
 PARAM = re.compile(r"{(\w+)}")
 
 
+def _valid_body(spec: dict, operation: dict, user_id: object) -> dict:  # type: ignore[type-arg]
+    """A minimal body that passes validation, so the route's own lookup is what answers."""
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if not content:
+        return {}
+    schema = content["schema"]
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    body: dict[str, object] = {}
+    for name in schema.get("required", []):
+        prop = schema["properties"][name]
+        options = prop.get("anyOf", [prop])
+        kinds = {o.get("type") for o in options} | {o.get("format") for o in options}
+        if "uuid" in kinds:
+            body[name] = str(user_id)
+        elif "enum" in prop:
+            body[name] = prop["enum"][0]
+        elif "array" in kinds:
+            body[name] = [str(user_id)]
+        elif "integer" in kinds:
+            body[name] = 1
+        elif "boolean" in kinds:
+            body[name] = False
+        else:
+            body[name] = "isolation check"
+    return body
+
+
+async def _customer_records(session, a) -> dict:  # type: ignore[no-untyped-def]
+    """One row of each customers-domain resource in workspace A."""
+    from app.models.customer import (
+        Activity,
+        Contact,
+        Customer,
+        CustomFieldDef,
+        Notification,
+        Tag,
+        Task,
+    )
+
+    await use(session, a.id)
+    c = Customer(workspace_id=a.id, name="A customer", owner_id=a.owner.id)
+    session.add(c)
+    await session.flush()
+    rows = {
+        "customer_id": c,
+        "contact_id": Contact(workspace_id=a.id, customer_id=c.id, name="A contact"),
+        "tag_id": Tag(workspace_id=a.id, name="A tag"),
+        "field_id": CustomFieldDef(
+            workspace_id=a.id, entity="customer", key="a", label_zh="a", label_en="a", type="text"
+        ),
+        "activity_id": Activity(
+            workspace_id=a.id,
+            customer_id=c.id,
+            kind="note",
+            content="x",
+            occurred_at=__import__("datetime").datetime.now(__import__("datetime").UTC),
+        ),
+        "task_id": Task(workspace_id=a.id, title="A task", assignee_id=a.owner.id),
+        "notification_id": Notification(workspace_id=a.id, user_id=a.owner.id, kind="x", title="x"),
+    }
+    session.add_all([r for k, r in rows.items() if k != "customer_id"])
+    await session.flush()
+    return {k: r.id for k, r in rows.items()}
+
+
 async def test_foreign_ids_are_404_on_every_route(app, session, client_for) -> None:
     a = await create_workspace(session, "A")
     a_user = await create_user(session, a.id, role="sales")
@@ -35,12 +101,14 @@ async def test_foreign_ids_are_404_on_every_route(app, session, client_for) -> N
     session.add(entry)
     await session.flush()
     ids = {"user_id": a_user.id, "team_id": a_team.id, "key_id": key_id, "entry_id": entry.id}
+    ids.update(await _customer_records(session, a))
     b = await create_workspace(session, "B")
     await session.commit()
     client = await client_for(b.owner)
 
     checked = 0
-    for template, operations in app.openapi()["paths"].items():
+    spec = app.openapi()
+    for template, operations in spec["paths"].items():
         params = PARAM.findall(template)
         if not params:
             continue
@@ -49,8 +117,10 @@ async def test_foreign_ids_are_404_on_every_route(app, session, client_for) -> N
         path = template
         for p in params:
             path = path.replace("{" + p + "}", str(ids[p]))
-        for method in operations:
-            kwargs = {"json": {}} if method in ("post", "patch", "put") else {}
+        for method, operation in operations.items():
+            kwargs = {}
+            if method in ("post", "patch", "put"):
+                kwargs = {"json": _valid_body(spec, operation, b.owner.id)}
             r = await client.request(method.upper(), path, **kwargs)
             assert r.status_code == 404, f"{method} {template} → {r.status_code} {r.text}"
             assert r.json()["code"] == "not_found"

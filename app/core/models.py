@@ -34,6 +34,13 @@ class Base(DeclarativeBase):
     __scope_module__: ClassVar[str | None] = None
     #: column holding the user a row belongs to, for own/team scopes
     __owner_column__: ClassVar[str | None] = None
+    #: (foreign-key column, parent model): the row is in scope when its parent is
+    __scope_parent__: ClassVar[tuple[str, Any] | None] = None
+
+    @classmethod
+    def scope_grants(cls, principal: Any, *, for_write: bool) -> Any:
+        """Extra rows in scope beyond ownership (e.g. shared with the principal), or None."""
+        return None
 
 
 class IdMixin:

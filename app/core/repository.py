@@ -37,6 +37,11 @@ class RepositoryBase(Generic[M]):
     def readable(self, *, include_deleted: bool = False) -> Select[tuple[M]]:
         return readable_statement(self.model, self.principal, include_deleted=include_deleted)
 
+    def writable(self, *, include_deleted: bool = False) -> Select[tuple[M]]:
+        return readable_statement(
+            self.model, self.principal, include_deleted=include_deleted, for_write=True
+        )
+
     async def get(
         self, entity_id: uuid.UUID, *, include_deleted: bool = False, for_update: bool = False
     ) -> M:
@@ -56,6 +61,9 @@ class RepositoryBase(Generic[M]):
         row = await self.get(entity_id, include_deleted=include_deleted, for_update=True)
         if not self.principal.can_write(self.module):
             raise Forbidden(f"You may read this {self.entity} but not change it.")
+        writable = self.writable(include_deleted=include_deleted).where(self.model.id == entity_id)
+        if (await self.session.execute(writable.with_only_columns(self.model.id))).first() is None:
+            raise Forbidden(f"This {self.entity} is shared with you read-only.")
         check_version(row, if_match)
         return row
 

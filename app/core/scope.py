@@ -34,13 +34,35 @@ def team_members(team_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
     return select(User.id).where(User.team_id.in_(team_subtree(team_id)))
 
 
-def scope_condition(model: type[Base], principal: Principal, module: str) -> ColumnElement[bool]:
-    """The WHERE clause of `principal`'s data scope on `model` (owner column based)."""
+def scope_condition(
+    model: type[Base], principal: Principal, module: str, *, for_write: bool = False
+) -> ColumnElement[bool]:
+    """The WHERE clause of `principal`'s data scope on `model`.
+
+    Rows are in scope through their owner column (own / team subtree / all), through a
+    parent row in scope (`__scope_parent__`, e.g. a contact through its customer), or
+    through grants the model adds (`scope_grants`, e.g. account-team collaborators; read
+    grants may differ from write grants).
+    """
     scope = principal.scope(module)
     if scope is Scope.all:
         return true()
     if scope is Scope.none:
         return false()
+    parent = model.__scope_parent__
+    if parent is not None:
+        column, parent_model = parent
+        visible = select(parent_model.id).where(
+            scope_condition(parent_model, principal, module, for_write=for_write)
+        )
+        in_parent: ColumnElement[bool] = getattr(model, column).in_(visible)
+        return in_parent
+    condition = _owner_condition(model, principal, scope)
+    grants = model.scope_grants(principal, for_write=for_write)
+    return condition if grants is None else condition | grants
+
+
+def _owner_condition(model: type[Base], principal: Principal, scope: Scope) -> ColumnElement[bool]:
     owner_name = model.__owner_column__
     if owner_name is None:
         # tables without an owner (reference data) are readable in any non-empty scope
@@ -59,11 +81,13 @@ def readable_statement(
     module: str | None = None,
     *,
     include_deleted: bool = False,
+    for_write: bool = False,
 ) -> Select[tuple[M]]:
-    """SELECT model rows the principal may read: data scope plus the recycle bin filter."""
+    """SELECT model rows the principal may read (or, `for_write`, change) within scope,
+    without the recycle bin unless asked."""
     module = module or model.__scope_module__
     assert module, f"{model.__name__} declares no __scope_module__"
-    stmt = select(model).where(scope_condition(model, principal, module))
+    stmt = select(model).where(scope_condition(model, principal, module, for_write=for_write))
     deleted_at = getattr(model, "deleted_at", None)
     if deleted_at is not None and not include_deleted:
         stmt = stmt.where(deleted_at.is_(None))

@@ -2,18 +2,40 @@
 
 from app.core.models import Base
 from app.models.audit import AuditEntry
+from app.models.customer import (
+    Activity,
+    Contact,
+    Customer,
+    CustomerCollaborator,
+    CustomFieldDef,
+    Dispute,
+    Notification,
+    OwnershipChange,
+    Tag,
+    Task,
+)
 from app.models.event import Event
 from app.models.idempotency import IdempotencyKey
 from app.models.user import ApiKey, LoginFailure, Team, User, UserSession
 from app.models.workspace import Workspace
 
 __all__ = [
+    "Activity",
     "ApiKey",
     "AuditEntry",
     "Base",
+    "Contact",
+    "CustomFieldDef",
+    "Customer",
+    "CustomerCollaborator",
+    "Dispute",
     "Event",
     "IdempotencyKey",
     "LoginFailure",
+    "Notification",
+    "OwnershipChange",
+    "Tag",
+    "Task",
     "Team",
     "User",
     "UserSession",

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement
 
 from app.auth.dependencies import Ctx
 from app.auth.secrets import hash_password
+from app.core import hooks
 from app.core.audit import record_mutation, snapshot
 from app.core.filtering import contains_pattern
 from app.core.pagination import ListParams
@@ -159,6 +160,17 @@ async def set_active(ctx: Ctx, user_id: uuid.UUID, active: bool) -> User:
     if not active:
         if user.id == ctx.principal.user_id:
             raise Conflict("You cannot deactivate yourself.", code="cannot_deactivate_self")
+        owned = {}
+        for counter in hooks.owned_counters:
+            owned.update({k: v for k, v in (await counter(ctx.session, user.id)).items() if v})
+        if owned:
+            listing = ", ".join(f"{n} {entity}" for entity, n in owned.items())
+            raise Conflict(
+                f"{user.name} still owns {listing}. Hand them over first "
+                f"(POST /api/v1/users/{user.id}/handover), then deactivate.",
+                code="owns_records",
+                extra={"owned": owned, "handover": f"/api/v1/users/{user.id}/handover"},
+            )
         if user.role == Role.owner and await repo.active_owner_count() <= 1:
             raise Conflict("The workspace needs at least one active owner.", code="last_owner")
     if user.role in (Role.owner, Role.admin) and ctx.principal.role is not Role.owner:

@@ -1,0 +1,1 @@
+"""Follow-ups (跟进记录), tasks and the "my day" list, and notifications."""

@@ -1,0 +1,37 @@
+"""Registered cross-domain reactions, so domains never import each other's internals.
+
+A domain that owns records tied to a customer or a user (deals, contracts, ...) registers
+here; customers/ and users/ call whatever is registered.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.principal import Principal
+
+
+@dataclass(frozen=True)
+class OwnershipMove:
+    """Customers changing owner in one operation (transfer, handover, dispute, claim)."""
+
+    customer_ids: Sequence[uuid.UUID]
+    from_user_id: uuid.UUID | None
+    to_user_id: uuid.UUID | None
+    kind: str
+
+
+#: called in the transfer's transaction; returns {entity: rows moved}
+CustomerMoveHook = Callable[[AsyncSession, Principal, OwnershipMove], Awaitable[dict[str, int]]]
+#: counts what a user still owns, {entity: count}, so deactivation can point to handover
+OwnedCounter = Callable[[AsyncSession, uuid.UUID], Awaitable[dict[str, int]]]
+#: moves everything of one kind a departing user owns to another user; {entity: count}
+HandoverHook = Callable[[AsyncSession, Principal, uuid.UUID, uuid.UUID], Awaitable[dict[str, int]]]
+
+customer_move_hooks: list[CustomerMoveHook] = []
+owned_counters: list[OwnedCounter] = []
+handover_hooks: list[HandoverHook] = []

@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from sqlalchemy import func, literal, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.pagination import SortSpec
+from app.core.repository import RepositoryBase
+from app.models.customer import Contact, Customer, OwnershipChange, Tag
+from app.models.user import User
+
+
+class CustomerRepository(RepositoryBase[Customer]):
+    model = Customer
+    entity = "customer"
+    sorting: ClassVar[SortSpec] = SortSpec(
+        Customer.id,
+        updated_at=Customer.updated_at,
+        created_at=Customer.created_at,
+        name=Customer.name,
+        last_followed_at=Customer.last_followed_sort,
+    )
+
+    async def exact_matches(
+        self,
+        phones: list[str],
+        email: str | None,
+        credit_code: str | None,
+        exclude: uuid.UUID | None,
+    ) -> Sequence[tuple[Customer, str, str]]:
+        """(customer, field, value) for exact phone / e-mail / credit-code matches, across
+        the whole workspace (duplicates matter even where the caller cannot look)."""
+        out: list[tuple[Customer, str, str]] = []
+        base = select(Customer).where(Customer.deleted_at.is_(None))
+        if exclude is not None:
+            base = base.where(Customer.id != exclude)
+        if phones:
+            rows = await self.session.execute(
+                base.where(Customer.phones_normalized.overlap(phones)).limit(20)
+            )
+            for c in rows.scalars():
+                out += [(c, "phone", p) for p in phones if p in c.phones_normalized]
+            contact_rows = await self.session.execute(
+                select(Customer, Contact.phones_normalized)
+                .join(
+                    Contact,
+                    (Contact.customer_id == Customer.id)
+                    & (Contact.workspace_id == Customer.workspace_id),
+                )
+                .where(
+                    Customer.deleted_at.is_(None),
+                    Contact.deleted_at.is_(None),
+                    Contact.phones_normalized.overlap(phones),
+                    *([Customer.id != exclude] if exclude else []),
+                )
+                .limit(20)
+            )
+            for c, contact_phones in contact_rows.all():
+                out += [(c, "phone", p) for p in phones if p in contact_phones]
+        if email:
+            rows = await self.session.execute(
+                base.where(Customer.email_normalized == email).limit(20)
+            )
+            out += [(c, "email", email) for c in rows.scalars()]
+        if credit_code:
+            rows = await self.session.execute(
+                base.where(Customer.credit_code == credit_code).limit(20)
+            )
+            out += [(c, "credit_code", credit_code) for c in rows.scalars()]
+        return out
+
+    async def similar_names(
+        self, normalized: str, threshold: float, exclude: uuid.UUID | None
+    ) -> Sequence[tuple[Customer, float]]:
+        """Customers whose normalised name is trigram-similar (GIN index, `%` operator)."""
+        if len(normalized) < 2:
+            return []
+        score = func.similarity(Customer.name_normalized, normalized)
+        stmt = (
+            select(Customer, score)
+            .where(
+                Customer.deleted_at.is_(None),
+                Customer.name_normalized.op("%")(normalized),
+                score >= threshold,
+            )
+            .order_by(score.desc())
+            .limit(10)
+        )
+        if exclude is not None:
+            stmt = stmt.where(Customer.id != exclude)
+        await self.session.execute(
+            text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
+            {"t": str(threshold)},
+        )
+        return [(row[0], float(row[1])) for row in (await self.session.execute(stmt)).all()]
+
+    async def visible_ids(self, ids: Sequence[uuid.UUID], *, for_write: bool) -> set[uuid.UUID]:
+        stmt = (self.writable() if for_write else self.readable()).where(Customer.id.in_(ids))
+        rows = await self.session.execute(stmt.with_only_columns(Customer.id))
+        return set(rows.scalars())
+
+    async def refresh_search_text(self, customer_ids: Sequence[uuid.UUID]) -> None:
+        """search_text = name, short name, phones, e-mail and contact names (for `q`)."""
+        contact_names = (
+            select(func.string_agg(Contact.name, literal(" ")))
+            .where(
+                Contact.customer_id == Customer.id,
+                Contact.workspace_id == Customer.workspace_id,
+                Contact.deleted_at.is_(None),
+            )
+            .scalar_subquery()
+        )
+        await self.session.execute(
+            update(Customer)
+            .where(Customer.id.in_(ids_list(customer_ids)))
+            .values(
+                search_text=func.lower(
+                    func.concat_ws(
+                        " ",
+                        Customer.name,
+                        Customer.short_name,
+                        func.array_to_string(Customer.phones, " "),
+                        func.array_to_string(Customer.phones_normalized, " "),
+                        Customer.email,
+                        contact_names,
+                    )
+                )
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+    async def users_named(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+        if not ids:
+            return {}
+        rows = await self.session.execute(select(User.id, User.name).where(User.id.in_(ids)))
+        return {r.id: r.name for r in rows}
+
+    async def tags_exist(self, tag_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        if not tag_ids:
+            return set()
+        rows = await self.session.execute(
+            select(Tag.id).where(Tag.id.in_(tag_ids), Tag.deleted_at.is_(None))
+        )
+        return set(rows.scalars())
+
+
+class ContactRepository(RepositoryBase[Contact]):
+    model = Contact
+    entity = "contact"
+    sorting: ClassVar[SortSpec] = SortSpec(
+        Contact.id, name=Contact.name, created_at=Contact.created_at, updated_at=Contact.updated_at
+    )
+
+
+class TagRepository(RepositoryBase[Tag]):
+    model = Tag
+    entity = "tag"
+    sorting: ClassVar[SortSpec] = SortSpec(Tag.id, name=Tag.name)
+
+
+class LedgerRepository(RepositoryBase[OwnershipChange]):
+    model = OwnershipChange
+    entity = "ownership_change"
+    sorting: ClassVar[SortSpec] = SortSpec(
+        OwnershipChange.id, occurred_at=OwnershipChange.occurred_at
+    )
+
+
+def ids_list(ids: Sequence[uuid.UUID]) -> list[Any]:
+    return list(ids)
+
+
+async def user_is_active(session: AsyncSession, user_id: uuid.UUID) -> bool:
+    return bool(
+        await session.scalar(
+            select(User.is_active).where(User.id == user_id, User.deleted_at.is_(None))
+        )
+    )
