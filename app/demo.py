@@ -33,6 +33,8 @@ class DemoContext:
 
 DemoBuilder = Callable[[DemoContext], Awaitable[None]]
 DEMO_BUILDERS: list[DemoBuilder] = []
+#: modules whose import appends their builder (each domain's demo.py)
+DEMO_MODULES = ["app.customers.demo"]
 
 
 @dataclass
@@ -73,9 +75,17 @@ PEOPLE = [
 ]
 
 
+def _load_builders() -> None:
+    import importlib
+
+    for module in DEMO_MODULES:
+        importlib.import_module(module)
+
+
 async def ensure_demo(
     maker: async_sessionmaker[AsyncSession], timezone: str = "Asia/Shanghai"
 ) -> DemoResult:
+    _load_builders()
     async with maker() as session, session.begin():
         if await login_candidates(session, DEMO_EMAIL):
             return DemoResult(False, None)

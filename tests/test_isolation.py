@@ -27,6 +27,8 @@ def _valid_body(spec: dict, operation: dict, user_id: object) -> dict:  # type: 
     body: dict[str, object] = {}
     for name in schema.get("required", []):
         prop = schema["properties"][name]
+        while "$ref" in prop:
+            prop = spec["components"]["schemas"][prop["$ref"].rsplit("/", 1)[1]]
         options = prop.get("anyOf", [prop])
         kinds = {o.get("type") for o in options} | {o.get("format") for o in options}
         if "uuid" in kinds:
@@ -51,6 +53,7 @@ async def _customer_records(session, a) -> dict:  # type: ignore[no-untyped-def]
         Contact,
         Customer,
         CustomFieldDef,
+        Dispute,
         Notification,
         Tag,
         Task,
@@ -75,6 +78,9 @@ async def _customer_records(session, a) -> dict:  # type: ignore[no-untyped-def]
             occurred_at=__import__("datetime").datetime.now(__import__("datetime").UTC),
         ),
         "task_id": Task(workspace_id=a.id, title="A task", assignee_id=a.owner.id),
+        "dispute_id": Dispute(
+            workspace_id=a.id, customer_id=c.id, claimant_id=a.owner.id, evidence="mine"
+        ),
         "notification_id": Notification(workspace_id=a.id, user_id=a.owner.id, kind="x", title="x"),
     }
     session.add_all([r for k, r in rows.items() if k != "customer_id"])

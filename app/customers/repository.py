@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from sqlalchemy import func, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -103,34 +103,7 @@ class CustomerRepository(RepositoryBase[Customer]):
         return set(rows.scalars())
 
     async def refresh_search_text(self, customer_ids: Sequence[uuid.UUID]) -> None:
-        """search_text = name, short name, phones, e-mail and contact names (for `q`)."""
-        contact_names = (
-            select(func.string_agg(Contact.name, literal(" ")))
-            .where(
-                Contact.customer_id == Customer.id,
-                Contact.workspace_id == Customer.workspace_id,
-                Contact.deleted_at.is_(None),
-            )
-            .scalar_subquery()
-        )
-        await self.session.execute(
-            update(Customer)
-            .where(Customer.id.in_(ids_list(customer_ids)))
-            .values(
-                search_text=func.lower(
-                    func.concat_ws(
-                        " ",
-                        Customer.name,
-                        Customer.short_name,
-                        func.array_to_string(Customer.phones, " "),
-                        func.array_to_string(Customer.phones_normalized, " "),
-                        Customer.email,
-                        contact_names,
-                    )
-                )
-            )
-            .execution_options(synchronize_session=False)
-        )
+        await refresh_search_text(self.session, customer_ids)
 
     async def users_named(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
         if not ids:
@@ -169,13 +142,40 @@ class LedgerRepository(RepositoryBase[OwnershipChange]):
     )
 
 
-def ids_list(ids: Sequence[uuid.UUID]) -> list[Any]:
-    return list(ids)
-
-
 async def user_is_active(session: AsyncSession, user_id: uuid.UUID) -> bool:
     return bool(
         await session.scalar(
             select(User.is_active).where(User.id == user_id, User.deleted_at.is_(None))
         )
+    )
+
+
+async def refresh_search_text(session: AsyncSession, customer_ids: Sequence[uuid.UUID]) -> None:
+    """search_text = name, short name, phones, e-mail and contact names (what `q` searches)."""
+    contact_names = (
+        select(func.string_agg(Contact.name, literal(" ")))
+        .where(
+            Contact.customer_id == Customer.id,
+            Contact.workspace_id == Customer.workspace_id,
+            Contact.deleted_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    await session.execute(
+        update(Customer)
+        .where(Customer.id.in_(list(customer_ids)))
+        .values(
+            search_text=func.lower(
+                func.concat_ws(
+                    " ",
+                    Customer.name,
+                    Customer.short_name,
+                    func.array_to_string(Customer.phones, " "),
+                    func.array_to_string(Customer.phones_normalized, " "),
+                    Customer.email,
+                    contact_names,
+                )
+            )
+        )
+        .execution_options(synchronize_session=False)
     )

@@ -9,7 +9,7 @@ from app.auth.dependencies import Ctx, require
 from app.core.http import if_match, set_etag
 from app.core.pagination import ListParams, Page, list_params
 from app.core.routing import UnitOfWorkRoute, open_query_prefixes
-from app.customers import schemas, service, timeline
+from app.customers import disputes, schemas, service, timeline
 from app.customers.repository import ContactRepository, CustomerRepository, TagRepository
 from app.customers.service import CustomerFilters, DuplicateBlocked, DuplicateConflict
 from app.errors import (
@@ -508,3 +508,48 @@ async def handover_user(
 ) -> schemas.HandoverReport:
     """Move everything a departing user owns to another user, in one transaction."""
     return await service.handover(ctx, user_id, data)
+
+
+# --- ownership disputes ------------------------------------------------------------------
+
+
+@router.get("/disputes", response_model=Page[schemas.Dispute], tags=["disputes"])
+async def list_disputes(
+    params: ListParams = Depends(list_params),
+    status_: schemas.DisputeStatus | None = Query(None, alias="status", description="Status"),
+    ctx: Ctx = Depends(require("customers")),
+) -> Page[schemas.Dispute]:
+    """Disputes you raised (managers: their team's; admins: all)."""
+    rows, cursor, more = await disputes.list_disputes(ctx, params, status_)
+    return Page(
+        data=[schemas.Dispute.model_validate(r) for r in rows], next_cursor=cursor, has_more=more
+    )
+
+
+@router.post(
+    "/disputes",
+    response_model=schemas.Dispute,
+    status_code=201,
+    tags=["disputes"],
+    responses=problem_responses(Conflict),
+)
+async def raise_dispute(
+    data: schemas.DisputeCreate, ctx: Ctx = Depends(require("customers", write=True))
+) -> schemas.Dispute:
+    """Claim a customer another rep owns; the owner keeps it until a manager decides."""
+    return schemas.Dispute.model_validate(await disputes.raise_dispute(ctx, data))
+
+
+@router.post(
+    "/disputes/{dispute_id}/decide",
+    response_model=schemas.Dispute,
+    tags=["disputes"],
+    responses=problem_responses(NotFound, Forbidden, Conflict),
+)
+async def decide_dispute(
+    dispute_id: uuid.UUID,
+    data: schemas.DisputeDecision,
+    ctx: Ctx = Depends(require("customers", write=True)),
+) -> schemas.Dispute:
+    """Uphold (ownership moves to the claimant) or reject a dispute."""
+    return schemas.Dispute.model_validate(await disputes.decide(ctx, dispute_id, data))

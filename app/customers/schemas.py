@@ -283,3 +283,32 @@ class Merge(RequestSchema):
         max_length=30,
         description="Fields whose value comes from the duplicate (others keep this one's)",
     )
+
+
+class DisputeStatus(StrEnum):
+    open = "open"
+    upheld = "upheld"
+    rejected = "rejected"
+
+
+class Dispute(ResponseSchema):
+    id: uuid.UUID = Field(description="Dispute id")
+    customer_id: uuid.UUID = Field(description="Disputed customer")
+    claimant_id: uuid.UUID = Field(description="Rep who claims it")
+    owner_at_claim_id: uuid.UUID | None = Field(description="Owner when the claim was raised")
+    evidence: str = Field(description="Why the claimant should own it")
+    status: DisputeStatus = Field(description="open, upheld, rejected")
+    decided_by: uuid.UUID | None = Field(description="Manager who decided")
+    decided_at: datetime | None = Field(description="Decided at")
+    decision_note: str | None = Field(description="Decision note")
+    created_at: datetime = Field(description="Raised at")
+
+
+class DisputeCreate(RequestSchema):
+    customer_id: uuid.UUID = Field(description="Customer (e.g. from a duplicate candidate)")
+    evidence: str = Field(min_length=5, max_length=5000, description="Evidence")
+
+
+class DisputeDecision(RequestSchema):
+    decision: DisputeStatus = Field(description="upheld or rejected")
+    note: str | None = Field(default=None, max_length=2000, description="Note")

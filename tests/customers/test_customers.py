@@ -304,3 +304,47 @@ class TestFollowUpsAndTransfer:
         contacts = (await owner_client.get(f"/api/v1/customers/{a['id']}/contacts")).json()
         assert [x["name"] for x in contacts["data"]] == ["张三"]
         assert (await owner_client.get(f"/api/v1/customers/{b['id']}")).status_code == 404
+
+
+class TestDisputes:
+    async def test_upheld_dispute_moves_ownership(
+        self, session, tenant, client_for, owner_client
+    ) -> None:
+        team = await create_team(session, tenant.id)
+        manager = await create_user(session, tenant.id, role="manager", team=team)
+        first = await create_user(session, tenant.id, role="sales", team=team)
+        claimant = await create_user(session, tenant.id, role="sales", team=team)
+        first_c, claim_c, mgr_c = (
+            await client_for(first),
+            await client_for(claimant),
+            await client_for(manager),
+        )
+        c = (await first_c.post("/api/v1/customers", json=customer())).json()
+        r = await claim_c.post(
+            "/api/v1/disputes",
+            json={"customer_id": c["id"], "evidence": "我三个月前就拜访过，有记录"},
+        )
+        assert r.status_code == 201, r.text
+        dispute = r.json()
+        assert dispute["owner_at_claim_id"] == str(first.id)
+        # until decided, the first owner keeps it
+        assert (await claim_c.get(f"/api/v1/customers/{c['id']}")).status_code == 404
+        assert_problem(
+            await claim_c.post(
+                f"/api/v1/disputes/{dispute['id']}/decide", json={"decision": "upheld"}
+            ),
+            403,
+            "forbidden",
+        )
+        decided = await mgr_c.post(
+            f"/api/v1/disputes/{dispute['id']}/decide",
+            json={"decision": "upheld", "note": "证据充分"},
+        )
+        assert decided.status_code == 200, decided.text
+        assert decided.json()["status"] == "upheld"
+        got = await claim_c.get(f"/api/v1/customers/{c['id']}")
+        assert got.json()["owner_id"] == str(claimant.id)
+        again = await mgr_c.post(
+            f"/api/v1/disputes/{dispute['id']}/decide", json={"decision": "rejected"}
+        )
+        assert_problem(again, 409, "dispute_decided")
