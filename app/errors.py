@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.context import current_request_id
@@ -228,6 +229,62 @@ async def _http_error(_: Request, exc: Exception) -> Response:
     )
 
 
+# PostgreSQL constraint classes that mean "the request conflicts with the data", not a bug:
+# a race past a pre-check (two parallel creates of one unique name), or a value the
+# database refuses. They answer as problems; anything else stays a 500.
+_SQLSTATE_PROBLEMS = {
+    "23505": (409, "unique_violation", "Conflict", "Another record already has this value."),
+    "23503": (
+        422,
+        "invalid_reference",
+        "Validation failed",
+        "A referenced record does not exist (or is not yours).",
+    ),
+    "23514": (
+        422,
+        "constraint_violation",
+        "Validation failed",
+        "A value breaks a rule of the data model.",
+    ),
+    "23502": (422, "constraint_violation", "Validation failed", "A required value is missing."),
+    "22001": (422, "value_too_long", "Validation failed", "A value is too long."),
+    "22003": (422, "value_out_of_range", "Validation failed", "A number is out of range."),
+    "22007": (422, "invalid_value", "Validation failed", "A date or time is invalid."),
+    "22008": (422, "invalid_value", "Validation failed", "A date or time is out of range."),
+    "22P02": (422, "invalid_value", "Validation failed", "A value has the wrong format."),
+    "22021": (422, "invalid_value", "Validation failed", "Text contains a NUL character."),
+    "54000": (422, "value_too_long", "Validation failed", "A value is too large to index."),
+}
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    orig = getattr(exc, "orig", None)
+    for candidate in (orig, getattr(orig, "__cause__", None)):
+        code = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+        if code:
+            return str(code)
+    return None
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    code = _sqlstate(exc)
+    if code in _SQLSTATE_PROBLEMS:
+        status, problem_code, title, detail = _SQLSTATE_PROBLEMS[code]
+        constraint = getattr(getattr(exc, "orig", None), "constraint_name", None)
+        if constraint is None:
+            constraint = getattr(
+                getattr(getattr(exc, "orig", None), "__cause__", None), "constraint_name", None
+            )
+        return problem_response(
+            status,
+            problem_code,
+            title,
+            detail,
+            extra={"constraint": constraint} if constraint else None,
+        )
+    return await _unhandled(request, exc)
+
+
 async def _unhandled(_: Request, exc: Exception) -> Response:
     logger.exception("unhandled error", exc_info=exc)
     return problem_response(
@@ -242,4 +299,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(Exception, _unhandled)

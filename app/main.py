@@ -17,6 +17,7 @@ from app.config import Settings
 from app.db import create_app_engine, create_sessionmaker
 from app.errors import NotFound, install_error_handlers
 from app.middleware import RequestMiddleware
+from app.openapi import install as install_openapi
 from app.openapi import operation_id
 
 logger = logging.getLogger("rapport")
@@ -84,7 +85,10 @@ def create_app(
     from app.customers.router import router as customers_router
     from app.customfields.router import router as customfields_router
     from app.events.router import router as events_router
+    from app.imports.router import router as imports_router
+    from app.leads.router import router as leads_router
     from app.ops.router import router as ops_router
+    from app.pools.router import router as pools_router
     from app.users.router import router as users_router
 
     for router in (
@@ -96,9 +100,13 @@ def create_app(
         activities_router,
         customfields_router,
         exports_router,
+        imports_router,
+        pools_router,
+        leads_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(ops_router)
+    install_openapi(app)
     _mount_spa(app)
     return app
 

@@ -6,6 +6,8 @@ from sqlalchemy import func, select
 
 from app.demo import DEMO_EMAIL, ensure_demo
 from app.models.customer import Activity, Contact, Customer, Task
+from app.models.lead import Lead
+from app.models.pool import Pool
 from app.models.user import Team, User
 from tests.factories import use
 
@@ -28,6 +30,11 @@ async def test_demo_is_created_once_with_living_data(committed, owner_engine) ->
             assert counts["Customer"] >= 10
             assert counts["Contact"] >= 10
             assert counts["Activity"] >= 10
+            assert await s.scalar(select(func.count()).select_from(Lead)) >= 8
+            assert await s.scalar(select(func.count()).select_from(Pool)) >= 1
+            pooled = await s.scalar(select(func.count()).select_from(Customer).where(
+                Customer.owner_id.is_(None)))
+            assert pooled >= 5
             names = set((await s.execute(select(Customer.name))).scalars())
             assert any(n.isascii() for n in names)
             assert any(not n.isascii() for n in names)

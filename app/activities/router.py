@@ -111,9 +111,7 @@ async def get_task(
     task_id: uuid.UUID, response: Response, ctx: Ctx = Depends(require("customers"))
 ) -> schemas.Task:
     """One task."""
-    task = schemas.Task.model_validate(
-        await TaskRepository(ctx.session, ctx.principal).get(task_id)
-    )
+    task = schemas.Task.model_validate(await service.get_task(ctx, task_id))
     set_etag(response, task.version)
     return task
 

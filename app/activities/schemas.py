@@ -22,7 +22,8 @@ class ActivityKind(StrEnum):
 
 class Activity(ResponseSchema):
     id: uuid.UUID = Field(description="Follow-up id")
-    customer_id: uuid.UUID = Field(description="Customer")
+    customer_id: uuid.UUID | None = Field(description="Customer (null for a lead's follow-up)")
+    lead_id: uuid.UUID | None = Field(description="Lead it was logged on, if any")
     contact_id: uuid.UUID | None = Field(description="Contact spoken to")
     kind: ActivityKind = Field(description="call, visit, meeting, email, wechat, note, ...")
     content: str = Field(description="What happened")

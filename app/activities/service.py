@@ -165,6 +165,10 @@ async def list_tasks(
     return await TaskRepository(ctx.session, ctx.principal).page(params, sort, *conds)
 
 
+async def get_task(ctx: Ctx, task_id: uuid.UUID) -> Task:
+    return await TaskRepository(ctx.session, ctx.principal).get(task_id)
+
+
 async def _check_task_refs(
     ctx: Ctx, assignee_id: uuid.UUID | None, customer_id: uuid.UUID | None
 ) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,3 +36,8 @@ HandoverHook = Callable[[AsyncSession, Principal, uuid.UUID, uuid.UUID], Awaitab
 customer_move_hooks: list[CustomerMoveHook] = []
 owned_counters: list[OwnedCounter] = []
 handover_hooks: list[HandoverHook] = []
+
+#: SQL conditions on `customers` that exempt a customer from automatic reclaim
+#: (e.g. "has an active contract"); each returns a boolean column expression
+ReclaimExemption = Callable[[], Any]
+reclaim_exemptions: list[ReclaimExemption] = []

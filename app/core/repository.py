@@ -67,12 +67,21 @@ class RepositoryBase(Generic[M]):
         check_version(row, if_match)
         return row
 
+    def changed_at(self) -> Any:
+        """The column `updated_since` compares with: updated_at, or the creation time of
+        append-only rows (audit entries, notifications, ledger rows)."""
+        for name in ("updated_at", "occurred_at", "created_at"):
+            column = getattr(self.model, name, None)
+            if column is not None:
+                return column
+        raise AssertionError(f"{self.model.__name__} has no time column")
+
     async def page(
         self, params: ListParams, sort: str, *filters: ColumnElement[bool]
     ) -> tuple[Sequence[M], str | None, bool]:
         stmt = self.readable(include_deleted=params.include_deleted)
         if params.updated_since is not None:
-            stmt = stmt.where(self.model.updated_at >= params.updated_since)
+            stmt = stmt.where(self.changed_at() >= params.updated_since)
         for condition in filters:
             stmt = stmt.where(condition)
         return await paginate(self.session, stmt, params, self.sorting, sort)

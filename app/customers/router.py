@@ -159,9 +159,7 @@ async def get_customer(
     customer_id: uuid.UUID, response: Response, ctx: Ctx = Depends(require("customers"))
 ) -> schemas.Customer:
     """One customer."""
-    return _customer(
-        response, await CustomerRepository(ctx.session, ctx.principal).get(customer_id)
-    )
+    return _customer(response, await service.get_customer(ctx, customer_id))
 
 
 @router.patch(
@@ -341,7 +339,9 @@ async def list_customer_contacts(
     ctx: Ctx = Depends(require("customers")),
 ) -> Page[schemas.Contact]:
     """A customer's contacts."""
-    rows, cursor, more = await service.list_contacts(ctx, params, str(sort), customer_id, None)
+    rows, cursor, more = await service.list_contacts(
+        ctx, params, str(sort), customer_id, None, customer_must_exist=True
+    )
     return Page(
         data=[schemas.Contact.model_validate(r) for r in rows], next_cursor=cursor, has_more=more
     )
@@ -391,9 +391,7 @@ async def get_contact(
     contact_id: uuid.UUID, response: Response, ctx: Ctx = Depends(require("customers"))
 ) -> schemas.Contact:
     """One contact."""
-    contact = schemas.Contact.model_validate(
-        await ContactRepository(ctx.session, ctx.principal).get(contact_id)
-    )
+    contact = schemas.Contact.model_validate(await service.get_contact(ctx, contact_id))
     set_etag(response, contact.version)
     return contact
 
@@ -443,7 +441,7 @@ async def list_tags(
     ctx: Ctx = Depends(require("customers")),
 ) -> Page[schemas.Tag]:
     """The workspace's tags."""
-    rows, cursor, more = await TagRepository(ctx.session, ctx.principal).page(params, str(sort))
+    rows, cursor, more = await service.list_tags(ctx, params, str(sort))
     return Page(
         data=[schemas.Tag.model_validate(r) for r in rows], next_cursor=cursor, has_more=more
     )

@@ -3,12 +3,15 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import EmailStr, Field, field_validator
+from pydantic import EmailStr, Field, StringConstraints, field_validator
 
 from app.core.schemas import RequestSchema, ResponseSchema
 from app.customers.normalize import credit_code_valid
+
+#: a phone as typed ("+86 138-0013-8000"); normalised to E.164 for matching
+PhoneText = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 
 
 class CustomerKind(StrEnum):
@@ -48,6 +51,8 @@ class Customer(ResponseSchema):
     last_followed_at: datetime | None = Field(description="Last follow-up")
     next_follow_up_at: datetime | None = Field(description="Next planned follow-up")
     merged_into_id: uuid.UUID | None = Field(description="Survivor, when merged away")
+    pool_id: uuid.UUID | None = Field(description="Pool it lives in (unowned) or returns to")
+    locked: bool = Field(description="Exempt from automatic reclaim")
     created_at: datetime = Field(description="Created at")
     updated_at: datetime = Field(description="Last changed at")
     deleted_at: datetime | None = Field(description="In the recycle bin since")
@@ -89,7 +94,7 @@ class CustomerCreate(_CustomerFields):
     kind: CustomerKind = Field(default=CustomerKind.company, description="company or person")
     name: str = Field(min_length=1, max_length=200, description="Name")
     status: CustomerStatus = Field(default=CustomerStatus.potential, description="Status")
-    phones: list[str] = Field(default_factory=list, max_length=10, description="Phones")
+    phones: list[PhoneText] = Field(default_factory=list, max_length=10, description="Phones")
     owner_id: uuid.UUID | None = Field(default=None, description="Owner; default: you")
 
 
@@ -97,12 +102,15 @@ class CustomerUpdate(_CustomerFields):
     kind: CustomerKind | None = Field(default=None, description="company or person")
     name: str | None = Field(default=None, min_length=1, max_length=200, description="Name")
     status: CustomerStatus | None = Field(default=None, description="Status")
-    phones: list[str] | None = Field(default=None, max_length=10, description="Phones")
+    phones: list[PhoneText] | None = Field(default=None, max_length=10, description="Phones")
+    locked: bool | None = Field(
+        default=None, description="Exempt from automatic reclaim (managers, admins)"
+    )
 
 
 class DuplicateCheck(RequestSchema):
     name: str | None = Field(default=None, max_length=200, description="Company or person name")
-    phones: list[str] = Field(default_factory=list, max_length=10, description="Phones")
+    phones: list[PhoneText] = Field(default_factory=list, max_length=10, description="Phones")
     email: str | None = Field(default=None, max_length=254, description="E-mail")
     credit_code: str | None = Field(default=None, max_length=18, description="Credit code")
     exclude_id: uuid.UUID | None = Field(default=None, description="Ignore this customer")
@@ -153,7 +161,7 @@ class Contact(ResponseSchema):
 class ContactCreate(RequestSchema):
     name: str = Field(min_length=1, max_length=100, description="Name")
     title: str | None = Field(default=None, max_length=100, description="Job title")
-    phones: list[str] = Field(default_factory=list, max_length=10, description="Phones")
+    phones: list[PhoneText] = Field(default_factory=list, max_length=10, description="Phones")
     email: EmailStr | None = Field(default=None, description="E-mail")
     wechat: str | None = Field(default=None, max_length=100, description="WeChat id")
     birthday: date | None = Field(default=None, description="Birthday")
@@ -167,7 +175,7 @@ class ContactCreate(RequestSchema):
 class ContactUpdate(RequestSchema):
     name: str | None = Field(default=None, min_length=1, max_length=100, description="Name")
     title: str | None = Field(default=None, max_length=100, description="Job title")
-    phones: list[str] | None = Field(default=None, max_length=10, description="Phones")
+    phones: list[PhoneText] | None = Field(default=None, max_length=10, description="Phones")
     email: EmailStr | None = Field(default=None, description="E-mail")
     wechat: str | None = Field(default=None, max_length=100, description="WeChat id")
     birthday: date | None = Field(default=None, description="Birthday")

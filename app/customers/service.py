@@ -316,6 +316,7 @@ async def create_customer(ctx: Ctx, data: schemas.CustomerCreate) -> Customer:
     customer = Customer(
         workspace_id=ctx.principal.workspace_id,
         created_by=ctx.principal.user_id,
+        owned_since=datetime.now(UTC),
         kind=data.kind.value,
         name=data.name,
         status=data.status.value,
@@ -379,6 +380,10 @@ async def update_customer(
     customer = await repo.get_writable(customer_id, if_match=if_match)
     before = snapshot(customer, CUSTOMER_FIELDS)
     fields = data.model_fields_set - {"force", "custom_fields"}
+    if "locked" in fields and not _may_assign_to_others(ctx.principal):
+        raise Forbidden(
+            "Only managers and admins lock customers against reclaim.", code="lock_not_allowed"
+        )
     await _check_refs(
         ctx,
         level=data.level if "level" in fields else None,
@@ -494,6 +499,20 @@ async def restore_customer(ctx: Ctx, customer_id: uuid.UUID) -> Customer:
     return customer
 
 
+async def get_customer(ctx: Ctx, customer_id: uuid.UUID) -> Customer:
+    return await CustomerRepository(ctx.session, ctx.principal).get(customer_id)
+
+
+async def get_contact(ctx: Ctx, contact_id: uuid.UUID) -> Contact:
+    return await ContactRepository(ctx.session, ctx.principal).get(contact_id)
+
+
+async def list_tags(
+    ctx: Ctx, params: ListParams, sort: str
+) -> tuple[Sequence[Tag], str | None, bool]:
+    return await TagRepository(ctx.session, ctx.principal).page(params, sort)
+
+
 # --- list / search -----------------------------------------------------------------------
 
 
@@ -569,11 +588,20 @@ def scoped_customers(ctx: Ctx) -> Select[tuple[Customer]]:
 
 
 async def list_contacts(
-    ctx: Ctx, params: ListParams, sort: str, customer_id: uuid.UUID | None, q: str | None
+    ctx: Ctx,
+    params: ListParams,
+    sort: str,
+    customer_id: uuid.UUID | None,
+    q: str | None,
+    *,
+    customer_must_exist: bool = False,
 ) -> tuple[Sequence[Contact], str | None, bool]:
+    """Contacts in scope; under `/customers/{id}/contacts` an unknown customer is a 404,
+    as a filter of `/contacts` it simply matches nothing."""
     conds: list[ColumnElement[bool]] = []
-    if customer_id:
+    if customer_id and customer_must_exist:
         await CustomerRepository(ctx.session, ctx.principal).get(customer_id)
+    if customer_id:
         conds.append(Contact.customer_id == customer_id)
     if q:
         pattern = contains_pattern(q)
@@ -909,6 +937,8 @@ async def move_owner(
         for customer in group:
             before = snapshot(customer, ("owner_id",))
             customer.owner_id = to_user_id
+            # the reclaim clock restarts with every new owner
+            customer.owned_since = datetime.now(UTC) if to_user_id is not None else None
             await session.flush()
             await record_mutation(
                 session,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -20,6 +20,9 @@ from app.customfields.repository import CustomFieldRepository
 from app.errors import Conflict, FieldError, UnprocessableEntity
 from app.models.customer import CustomFieldDef
 from app.models.user import User
+
+MONEY_LIMIT = Decimal(10) ** 16  # NUMERIC(18,2)
+NUMBER_LIMIT = Decimal(10) ** 15  # exact in a JSON double
 
 FIELDS = (
     "entity",
@@ -53,16 +56,16 @@ def _coerce(defn: CustomFieldDef, value: Any) -> Any:
             number = Decimal(str(value))
         except InvalidOperation:
             raise ValueError("must be a number") from None
-        if not number.is_finite():
-            raise ValueError("must be a finite number")
+        if not number.is_finite() or abs(number) >= NUMBER_LIMIT:
+            raise ValueError("must be a finite number below 10^15")
         return float(number) if number != number.to_integral_value() else int(number)
     if kind == "money":
         try:
             amount = Decimal(str(value)) if not isinstance(value, bool) else None
         except InvalidOperation:
             amount = None
-        if amount is None or not amount.is_finite():
-            raise ValueError('must be a decimal amount such as "1000.00"')
+        if amount is None or not amount.is_finite() or abs(amount) >= MONEY_LIMIT:
+            raise ValueError('must be a decimal amount such as "1000.00" (below 10^16)')
         return str(amount.quantize(Decimal("0.01")))
     if kind == "date":
         try:
@@ -89,22 +92,20 @@ def _coerce(defn: CustomFieldDef, value: Any) -> Any:
     raise ValueError("unsupported field type")
 
 
-async def validate_values(
-    session: AsyncSession,
-    entity: str,
-    values: dict[str, Any] | None,
+def check_values(
+    definitions: Mapping[str, CustomFieldDef],
+    values: Mapping[str, Any],
     *,
-    current: dict[str, Any] | None = None,
+    current: Mapping[str, Any] | None = None,
     creating: bool,
     field_prefix: str = "body",
-) -> dict[str, Any]:
-    """Validated, normalised custom field values merged over `current`.
+) -> tuple[dict[str, Any], list[FieldError], dict[str, uuid.UUID]]:
+    """The pure part of `validate_values`, for callers that validate many rows at once.
 
-    Unknown keys, wrong types, missing required values (on create) → 422 with one field
-    error per problem (`body.custom_fields.<key>`). Defaults apply on create.
+    Returns the coerced values merged over `current` (defaults applied on create), the
+    field errors, and the `user` field values still to be checked against the users table
+    (key → user id) — an import checks those of all its rows in one query.
     """
-    definitions = {d.key: d for d in await CustomFieldRepository.definitions(session, entity)}
-    values = values or {}
     result = dict(current or {})
     errors: list[FieldError] = []
     for key, raw in values.items():
@@ -122,24 +123,11 @@ async def validate_values(
             result.pop(key, None)
         else:
             result[key] = coerced
-    user_ids = {
-        k: v
+    user_refs = {
+        k: uuid.UUID(v)
         for k, v in result.items()
         if k in definitions and definitions[k].type == "user" and k in values
     }
-    if user_ids:
-        known = set(
-            (
-                await session.execute(
-                    select(User.id).where(User.id.in_([uuid.UUID(v) for v in user_ids.values()]))
-                )
-            ).scalars()
-        )
-        for key, value in user_ids.items():
-            if uuid.UUID(value) not in known:
-                errors.append(
-                    FieldError(field=f"{field_prefix}.custom_fields.{key}", message="unknown user")
-                )
     if creating:
         for key, defn in definitions.items():
             if key not in result and defn.default is not None:
@@ -147,6 +135,38 @@ async def validate_values(
             if defn.required and result.get(key) in (None, "", []):
                 errors.append(
                     FieldError(field=f"{field_prefix}.custom_fields.{key}", message="required")
+                )
+    return result, errors, user_refs
+
+
+async def validate_values(
+    session: AsyncSession,
+    entity: str,
+    values: dict[str, Any] | None,
+    *,
+    current: dict[str, Any] | None = None,
+    creating: bool,
+    field_prefix: str = "body",
+) -> dict[str, Any]:
+    """Validated, normalised custom field values merged over `current`.
+
+    Unknown keys, wrong types, missing required values (on create) → 422 with one field
+    error per problem (`body.custom_fields.<key>`). Defaults apply on create.
+    """
+    definitions = {d.key: d for d in await CustomFieldRepository.definitions(session, entity)}
+    result, errors, user_refs = check_values(
+        definitions, values or {}, current=current, creating=creating, field_prefix=field_prefix
+    )
+    if user_refs:
+        known = set(
+            (
+                await session.execute(select(User.id).where(User.id.in_(user_refs.values())))
+            ).scalars()
+        )
+        for key, user_id in user_refs.items():
+            if user_id not in known:
+                errors.append(
+                    FieldError(field=f"{field_prefix}.custom_fields.{key}", message="unknown user")
                 )
     if errors:
         raise UnprocessableEntity(

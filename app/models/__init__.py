@@ -16,14 +16,19 @@ from app.models.customer import (
 )
 from app.models.event import Event
 from app.models.idempotency import IdempotencyKey
+from app.models.imports import ImportJob
+from app.models.lead import AssignmentRule, Campaign, Lead, PublicSubmission, WebForm
+from app.models.pool import Pool
 from app.models.user import ApiKey, LoginFailure, Team, User, UserSession
 from app.models.workspace import Workspace
 
 __all__ = [
     "Activity",
     "ApiKey",
+    "AssignmentRule",
     "AuditEntry",
     "Base",
+    "Campaign",
     "Contact",
     "CustomFieldDef",
     "Customer",
@@ -31,13 +36,18 @@ __all__ = [
     "Dispute",
     "Event",
     "IdempotencyKey",
+    "ImportJob",
+    "Lead",
     "LoginFailure",
     "Notification",
     "OwnershipChange",
+    "Pool",
+    "PublicSubmission",
     "Tag",
     "Task",
     "Team",
     "User",
     "UserSession",
+    "WebForm",
     "Workspace",
 ]

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     Float,
     Index,
@@ -38,6 +39,7 @@ class Customer(TenantEntity, Base):
     __table_args__ = (
         tenant_fk(["owner_id"], "users", ondelete="SET NULL"),
         tenant_fk(["merged_into_id"], "customers", ondelete="SET NULL"),
+        tenant_fk(["pool_id"], "pools", ondelete="SET NULL"),
         Index(
             "ix_customers_workspace_id_owner_id_updated_at",
             "workspace_id",
@@ -48,6 +50,13 @@ class Customer(TenantEntity, Base):
         Index("ix_customers_workspace_id_created_at", "workspace_id", "created_at", "id"),
         Index("ix_customers_workspace_id_name", "workspace_id", "name", "id"),
         Index("ix_customers_workspace_id_status", "workspace_id", "status"),
+        Index(
+            "ix_customers_workspace_id_pool",
+            "workspace_id",
+            "pool_id",
+            "updated_at",
+            postgresql_where=text("owner_id IS NULL AND deleted_at IS NULL"),
+        ),
         Index(
             "ix_customers_workspace_id_last_followed", "workspace_id", "last_followed_sort", "id"
         ),
@@ -139,6 +148,14 @@ class Customer(TenantEntity, Base):
     #: name, short name, phones, e-mail and contact names: what `q` searches (pg_trgm)
     search_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+    #: the pool the customer lives in while unowned, and returns to when released/reclaimed
+    pool_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+    #: when the current owner took it (claim, assign, transfer): the reclaim clock's start
+    owned_since: Mapped[datetime | None] = mapped_column(nullable=True)
+    #: exempt from automatic reclaim (a manager's decision)
+    locked: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=text("false")
+    )
 
     @classmethod
     def scope_grants(cls, principal: Any, *, for_write: bool) -> Any:
@@ -290,11 +307,20 @@ class Activity(TenantEntity, CreatedByMixin, Base):
             "occurred_at",
         ),
         Index("ix_activities_workspace_id_occurred_at", "workspace_id", "occurred_at", "id"),
+        Index(
+            "ix_activities_workspace_id_lead",
+            "workspace_id",
+            "lead_id",
+            postgresql_where=text("lead_id IS NOT NULL"),
+        ),
+        CheckConstraint("customer_id IS NOT NULL OR lead_id IS NOT NULL", name="subject"),
     )
     __scope_module__ = "customers"
     __scope_parent__ = ("customer_id", Customer)
 
-    customer_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
+    #: the customer, or (before conversion) null with `lead_id` set
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+    lead_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
     contact_id: Mapped[uuid.UUID | None] = mapped_column()
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     content: Mapped[str] = mapped_column(Text, nullable=False)

@@ -237,3 +237,23 @@ class TestIdempotency:
                 select(func.count()).select_from(Team).where(Team.name == "parallel")
             )
         assert n == 1
+
+
+class TestDatabaseRefusals:
+    async def test_unique_race_past_the_precheck_is_409_not_500(self, owner_client) -> None:
+        await owner_client.post("/api/v1/tags", json={"name": "VIP"})
+        other = (await owner_client.post("/api/v1/tags", json={"name": "other"})).json()
+        # renaming onto an existing name hits the unique index, not a service check
+        r = await owner_client.patch(f"/api/v1/tags/{other['id']}", json={"name": "VIP"})
+        body = assert_problem(r, 409, "unique_violation")
+        assert body["constraint"] == "uq_tags_workspace_id_name"
+
+    async def test_null_byte_in_text_is_4xx(self, owner_client) -> None:
+        r = await owner_client.post("/api/v1/teams", json={"name": "bad\u0000name"})
+        assert 400 <= r.status_code < 500, r.text
+
+
+async def test_updated_since_works_on_append_only_lists(owner_client) -> None:
+    for path in ("/api/v1/audit-log", "/api/v1/notifications", "/api/v1/api-keys"):
+        r = await owner_client.get(path, params={"updated_since": "2026-01-01T00:00:00Z"})
+        assert r.status_code == 200, (path, r.text)

@@ -1,0 +1,1 @@
+"""Leads, campaigns, assignment rules and public lead capture."""

@@ -1,0 +1,1 @@
+"""Public pools (公海): claim, release, assign, holding caps and automatic reclaim."""

@@ -1,0 +1,332 @@
+"""Automatic reclaim: owned customers nobody followed up return to their pool.
+
+Per pool, a customer's deadline is its last follow-up (or, if later, the moment its owner
+took it) plus the rule's days for its level. Past the deadline it returns to the pool with
+the ledger reason "reclaimed: no follow-up for 31 days (rule: 30)". Owners are warned
+`warn_days_before` days ahead (notification + task, once per deadline).
+
+Batches of 1,000 rows are locked with FOR UPDATE SKIP LOCKED and re-checked, so the job is
+idempotent and two runs at once never reclaim a customer twice; each batch commits alone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, insert, literal, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.dependencies import Ctx
+from app.core import hooks
+from app.core.jobs import session_maker, tasks
+from app.core.scope import readable_statement
+from app.db import workspace_session
+from app.models.audit import AuditEntry
+from app.models.customer import Customer, Notification, OwnershipChange, Task
+from app.models.event import Event
+from app.models.pool import Pool
+from app.pools import schemas
+from app.pools.service import rules_of
+from app.workspaces import repository as workspaces
+
+BATCH = 1000
+
+
+def _days(rules: schemas.PoolRules) -> ColumnElement[Any] | None:
+    per_level = {k: v for k, v in rules.reclaim_days.items() if k != "default"}
+    default = rules.reclaim_days.get("default")
+    if not per_level and default is None:
+        return None
+    if not per_level:
+        return literal(default)
+    return case(per_level, value=Customer.level, else_=literal(default))
+
+
+def _deadline(days: ColumnElement[Any]) -> ColumnElement[Any]:
+    start = func.greatest(
+        func.coalesce(Customer.last_followed_at, text("'-infinity'::timestamptz")),
+        func.coalesce(Customer.owned_since, Customer.created_at),
+    )
+    return start + func.make_interval(0, 0, 0, days)
+
+
+def _in_pool(pool: Pool, default_id: uuid.UUID | None) -> list[ColumnElement[bool]]:
+    home = func.coalesce(Customer.pool_id, default_id) if default_id else Customer.pool_id
+    conds: list[ColumnElement[bool]] = [
+        home == pool.id,
+        Customer.owner_id.is_not(None),
+        Customer.locked.is_(False),
+        Customer.deleted_at.is_(None),
+    ]
+    conds += [~exemption() for exemption in hooks.reclaim_exemptions]
+    return conds
+
+
+async def _pools(session: AsyncSession) -> tuple[list[Pool], uuid.UUID | None]:
+    pools = list((await session.execute(select(Pool).where(Pool.deleted_at.is_(None)))).scalars())
+    default = next((p.id for p in pools if p.is_default), None)
+    return pools, default
+
+
+async def reclaim_workspace(workspace_id: uuid.UUID, now: datetime) -> int:
+    maker = session_maker()
+    reclaimed = 0
+    async with workspace_session(maker, workspace_id) as session:
+        pools, default = await _pools(session)
+    for pool in pools:
+        rules = rules_of(pool)
+        days = _days(rules)
+        if days is None:
+            continue
+        while True:
+            async with workspace_session(maker, workspace_id) as session:
+                n = await _reclaim_batch(session, workspace_id, pool, default, days, rules, now)
+            reclaimed += n
+            if n < BATCH:
+                break
+        async with workspace_session(maker, workspace_id) as session:
+            await _warn(session, workspace_id, pool, default, days, rules, now)
+    return reclaimed
+
+
+async def _reclaim_batch(
+    session: AsyncSession,
+    workspace_id: uuid.UUID,
+    pool: Pool,
+    default: uuid.UUID | None,
+    days: ColumnElement[Any],
+    rules: schemas.PoolRules,
+    now: datetime,
+) -> int:
+    idle = func.floor(
+        func.extract(
+            "epoch",
+            literal(now)
+            - func.greatest(
+                func.coalesce(Customer.last_followed_at, text("'-infinity'::timestamptz")),
+                func.coalesce(Customer.owned_since, Customer.created_at),
+            ),
+        )
+        / 86400
+    )
+    rows = (
+        await session.execute(
+            select(
+                Customer.id,
+                Customer.owner_id,
+                Customer.version,
+                Customer.name,
+                idle.label("idle"),
+                days.label("days"),
+            )
+            .where(*_in_pool(pool, default), _deadline(days) < now)
+            .order_by(Customer.id)
+            .limit(BATCH)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    if not rows:
+        return 0
+    ids = [r.id for r in rows]
+    await session.execute(
+        update(Customer)
+        .where(Customer.id.in_(ids), Customer.owner_id.is_not(None))
+        .values(owner_id=None, pool_id=pool.id, owned_since=None, version=Customer.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    reasons = {
+        r.id: f"reclaimed: no follow-up for {int(r.idle)} days (rule: {r.days})" for r in rows
+    }
+    await session.execute(
+        insert(OwnershipChange),
+        [
+            {
+                "workspace_id": workspace_id,
+                "customer_id": r.id,
+                "from_user_id": r.owner_id,
+                "to_user_id": None,
+                "kind": "reclaim",
+                "reason": reasons[r.id],
+                "actor_id": None,
+                "occurred_at": now,
+            }
+            for r in rows
+        ],
+    )
+    await session.execute(
+        insert(AuditEntry),
+        [
+            {
+                "workspace_id": workspace_id,
+                "actor_id": None,
+                "actor_kind": "system",
+                "action": "reclaimed",
+                "entity": "customer",
+                "entity_id": r.id,
+                "changes": {
+                    "owner_id": {"before": str(r.owner_id), "after": None},
+                    "pool_id": {"before": None, "after": str(pool.id)},
+                },
+                "request_id": None,
+            }
+            for r in rows
+        ],
+    )
+    await session.execute(
+        insert(Event),
+        [
+            {
+                "workspace_id": workspace_id,
+                "type": "customer.reclaimed",
+                "entity": "customer",
+                "entity_id": r.id,
+                "sequence": r.version + 1,
+                "data": {
+                    "id": str(r.id),
+                    "name": r.name,
+                    "owner_id": None,
+                    "pool_id": str(pool.id),
+                    "reason": reasons[r.id],
+                },
+                "changed_fields": ["owner_id", "pool_id"],
+                "previous": {"owner_id": str(r.owner_id)},
+            }
+            for r in rows
+        ],
+    )
+    per_owner: dict[uuid.UUID, int] = {}
+    for r in rows:
+        per_owner[r.owner_id] = per_owner.get(r.owner_id, 0) + 1
+    for owner, count in per_owner.items():
+        session.add(
+            Notification(
+                workspace_id=workspace_id,
+                user_id=owner,
+                kind="customers_reclaimed",
+                title=f"{count} 个客户因未跟进已退回公海 / {count} customers returned to the pool",
+                entity="pool",
+                entity_id=pool.id,
+                data={"count": count},
+            )
+        )
+    return len(rows)
+
+
+async def _warn(
+    session: AsyncSession,
+    workspace_id: uuid.UUID,
+    pool: Pool,
+    default: uuid.UUID | None,
+    days: ColumnElement[Any],
+    rules: schemas.PoolRules,
+    now: datetime,
+) -> None:
+    if rules.warn_days_before <= 0:
+        return
+    deadline = _deadline(days)
+    key = func.concat("reclaim_warn:", Customer.id, ":", func.to_char(deadline, "YYYY-MM-DD"))
+    already = select(Notification.id).where(Notification.dedupe_key == key).exists()
+    rows = (
+        await session.execute(
+            select(
+                Customer.id,
+                Customer.owner_id,
+                Customer.name,
+                deadline.label("deadline"),
+                key.label("key"),
+            )
+            .where(
+                *_in_pool(pool, default),
+                deadline >= now,
+                deadline < now + timedelta(days=rules.warn_days_before),
+                ~already,
+            )
+            .limit(5000)
+        )
+    ).all()
+    for r in rows:
+        session.add(
+            Notification(
+                workspace_id=workspace_id,
+                user_id=r.owner_id,
+                kind="reclaim_warning",
+                title=f"{r.name} 将于 {r.deadline:%Y-%m-%d} 退回公海 / returns to the pool on "
+                f"{r.deadline:%Y-%m-%d}",
+                entity="customer",
+                entity_id=r.id,
+                dedupe_key=r.key,
+                data={"reclaim_at": r.deadline.isoformat()},
+            )
+        )
+        session.add(
+            Task(
+                workspace_id=workspace_id,
+                title=f"跟进 {r.name}（避免退回公海）",
+                due_at=r.deadline,
+                assignee_id=r.owner_id,
+                customer_id=r.id,
+                kind="reclaim_warning",
+            )
+        )
+
+
+async def reclaim_all(now: datetime | None = None) -> int:
+    now = now or datetime.now(UTC)
+    async with session_maker()() as session, session.begin():
+        ids = await workspaces.all_ids(session)
+    total = 0
+    for workspace_id in ids:
+        total += await reclaim_workspace(workspace_id, now)
+    return total
+
+
+@tasks.periodic(cron="*/30 * * * *", periodic_id="pool-reclaim")
+@tasks.task(name="reclaim_customers", queue="maintenance", queueing_lock="reclaim_customers")
+async def reclaim_customers(timestamp: int) -> int:
+    return await reclaim_all()
+
+
+async def due_soon(ctx: Ctx, ahead_days: int) -> list[schemas.ReclaimDue]:
+    """Customers in the caller's scope whose reclaim deadline falls within `ahead_days`."""
+    now = datetime.now(UTC)
+    pools, default = await _pools(ctx.session)
+    out: list[schemas.ReclaimDue] = []
+    for pool in pools:
+        days = _days(rules_of(pool))
+        if days is None:
+            continue
+        deadline = _deadline(days)
+        scoped = readable_statement(Customer, ctx.principal).with_only_columns(Customer.id)
+        rows = (
+            await ctx.session.execute(
+                select(
+                    Customer.id,
+                    Customer.name,
+                    Customer.owner_id,
+                    deadline.label("deadline"),
+                    days.label("days"),
+                )
+                .where(
+                    *_in_pool(pool, default),
+                    Customer.id.in_(scoped),
+                    and_(deadline < now + timedelta(days=ahead_days)),
+                )
+                .order_by(deadline)
+                .limit(500)
+            )
+        ).all()
+        out += [
+            schemas.ReclaimDue(
+                customer_id=r.id,
+                name=r.name,
+                owner_id=r.owner_id,
+                pool_id=pool.id,
+                reclaim_at=r.deadline,
+                rule_days=r.days,
+            )
+            for r in rows
+        ]
+    out.sort(key=lambda r: r.reclaim_at)
+    return out
