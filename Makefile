@@ -17,7 +17,7 @@ help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml constraints.txt
-	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/pip || $(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $@
@@ -68,3 +68,12 @@ test: $(STAMP) $(SPA) lint check-openapi test-frontend test-backend ## every che
 
 clean: ## remove build output (keeps the database)
 	rm -rf $(FRONT)/dist $(VENV) $(FRONT)/node_modules
+
+BENCH_SCALE ?= M
+.PHONY: bench bench-seed
+
+bench-seed: $(STAMP) ## load the benchmark data set into rapport_bench (BENCH_SCALE=S|M|L, default M)
+	$(BIN)/python -m tests.perf.seed --scale $(BENCH_SCALE)
+
+bench: $(STAMP) ## benchmark the API at BENCH_SCALE (seeds when missing); writes docs/performance.md
+	$(BIN)/python -m tests.perf.bench --scale $(BENCH_SCALE)

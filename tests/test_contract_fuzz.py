@@ -62,7 +62,7 @@ def test_contract_holds_under_generated_requests(server: LiveServer) -> None:
             "--checks",
             CHECKS,
             "--max-examples",
-            "6",
+            "3",
             "--seed",
             "20261130",
             "--phases",

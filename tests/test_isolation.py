@@ -58,6 +58,7 @@ async def _customer_records(session, a) -> dict:  # type: ignore[no-untyped-def]
         Tag,
         Task,
     )
+    from app.models.imports import ImportJob
     from app.models.lead import AssignmentRule, Campaign, Lead
     from app.models.pool import Pool
 
@@ -82,6 +83,17 @@ async def _customer_records(session, a) -> dict:  # type: ignore[no-untyped-def]
         "task_id": Task(workspace_id=a.id, title="A task", assignee_id=a.owner.id),
         "pool_id": Pool(workspace_id=a.id, name="A pool"),
         "lead_id": Lead(workspace_id=a.id, name="A lead"),
+        "import_id": ImportJob(
+            workspace_id=a.id,
+            entity="customers",
+            filename="a.csv",
+            file_format="csv",
+            file_size=1,
+            status="ready",
+            dry_run=True,
+            duplicate_policy="skip",
+            created_by=a.owner.id,
+        ),
         "campaign_id": Campaign(workspace_id=a.id, name="A campaign"),
         "rule_id": AssignmentRule(workspace_id=a.id, name="A rule", strategy="round_robin"),
         "dispute_id": Dispute(

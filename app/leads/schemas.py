@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import EmailStr, Field, StringConstraints
 
+from app.activities.schemas import ActivityKind
 from app.core.schemas import RequestSchema, ResponseSchema
 
 PhoneText = Annotated[str, StringConstraints(min_length=1, max_length=40)]
@@ -106,7 +107,7 @@ class ConvertResult(ResponseSchema):
 
 
 class LeadActivityCreate(RequestSchema):
-    kind: str = Field(pattern="^(call|visit|meeting|email|wechat|note)$", description="Kind")
+    kind: ActivityKind = Field(description="Kind")
     content: str = Field(min_length=1, max_length=10_000, description="What happened")
     occurred_at: datetime | None = Field(default=None, description="When (default: now)")
 
