@@ -11,7 +11,7 @@ SPA_SOURCES := $(shell find $(FRONT)/src $(FRONT)/public -type f 2>/dev/null) \
 	$(wildcard $(FRONT)/index.html $(FRONT)/vite.config.ts $(FRONT)/package.json $(FRONT)/tsconfig*.json)
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev test test-backend test-frontend lint fmt typecheck openapi check-openapi install spa clean
+.PHONY: help run dev test reliability test-backend test-frontend lint fmt typecheck openapi check-openapi install spa clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ test-backend: $(STAMP) $(SPA) ## pytest: backend, contract and browser tests
 	$(BIN)/pytest
 
 test: $(STAMP) $(SPA) lint check-openapi test-frontend test-backend ## every check and test
+
+reliability: $(STAMP) $(SPA) ## the long reliability tests (large imports, ...)
+	$(BIN)/pytest -m reliability
 
 clean: ## remove build output (keeps the database)
 	rm -rf $(FRONT)/dist $(VENV) $(FRONT)/node_modules
