@@ -32,8 +32,9 @@ async def test_demo_is_created_once_with_living_data(committed, owner_engine) ->
             assert counts["Activity"] >= 10
             assert await s.scalar(select(func.count()).select_from(Lead)) >= 8
             assert await s.scalar(select(func.count()).select_from(Pool)) >= 1
-            pooled = await s.scalar(select(func.count()).select_from(Customer).where(
-                Customer.owner_id.is_(None)))
+            pooled = await s.scalar(
+                select(func.count()).select_from(Customer).where(Customer.owner_id.is_(None))
+            )
             assert pooled >= 5
             names = set((await s.execute(select(Customer.name))).scalars())
             assert any(n.isascii() for n in names)

@@ -122,3 +122,24 @@ async def test_migrations_match_the_models(database_url) -> None:
     from app.ops.migrations import alembic_config
 
     command.check(alembic_config(database_url))  # raises when autogenerate finds a diff
+
+
+async def test_every_foreign_key_is_backed_by_an_index(owner_engine) -> None:
+    """Deleting a referenced row must not scan the referencing table (FK checks)."""
+    async with owner_engine.connect() as conn:
+        missing = (
+            await conn.execute(
+                text("""
+            SELECT c.conrelid::regclass::text, c.conname
+            FROM pg_constraint c
+            WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace
+              AND NOT EXISTS (
+                SELECT 1 FROM pg_index i
+                WHERE i.indrelid = c.conrelid
+                  AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] @> c.conkey
+                  AND c.conkey @> (i.indkey::int2[])[0:cardinality(c.conkey) - 1])
+              AND c.conrelid::regclass::text NOT LIKE 'procrastinate%'
+            ORDER BY 1, 2""")
+            )
+        ).all()
+    assert [tuple(r) for r in missing] == []

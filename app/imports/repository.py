@@ -7,8 +7,9 @@ parameter per value: PostgreSQL's protocol allows 32767).
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
@@ -23,12 +24,14 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import SortSpec
 from app.core.repository import RepositoryBase
 from app.customers.repository import CustomerRepository
+from app.imports.rows import external_key
 from app.models.customer import Contact, Customer, Tag
 from app.models.imports import ImportJob
 from app.models.user import User
@@ -122,7 +125,7 @@ async def customers_matching(
                 live, any_of(Customer.external_id, external_ids)
             )
         )
-        out += [("external_id", f"{s or ''}\x1f{e}", cid) for s, e, cid in rows.all()]
+        out += [("external_id", external_key(s, e), cid) for s, e, cid in rows.all()]
     if phones:
         wanted = bindparam(None, list(phones), type_=_TEXTS)
         own = await session.execute(
@@ -196,33 +199,73 @@ async def contacts_of(
     return list((await session.execute(stmt)).all())
 
 
-async def insert_customers(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """INSERT new customers with their search text computed by the same SQL as
-    `CustomerRepository.refresh_search_text` for a customer without contacts (so 100k
-    imported rows are written once, not inserted and then all updated again; the import
-    tests check the two agree). Customers that get contacts are refreshed afterwards."""
-    if not rows:
-        return
-    table = cast(Table, Customer.__table__)
-    p = {c: bindparam(f"p_{c}", type_=table.c[c].type) for c in rows[0]}
-    search_text = func.lower(
+_SEP = "\x1f"
+
+
+def _unnest_insert(
+    model: Any,
+    rows: list[dict[str, Any]],
+    computed: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> Any:
+    """`INSERT ... SELECT ... FROM unnest(:col1, :col2, ...)`: a batch as ONE statement with
+    one array parameter per column, planned and run once (executemany costs the server a
+    statement per row). unnest() cannot carry arrays of arrays, so array columns travel as
+    separator-joined text and JSONB as text; `computed` adds columns derived in SQL."""
+    table = cast(Table, model.__table__)
+    names = list(rows[0])
+    params = []
+    for name in names:
+        kind = table.c[name].type
+        values = [r[name] for r in rows]
+        if isinstance(kind, ARRAY):
+            params.append(bindparam(None, [_SEP.join(map(str, v)) for v in values], _TEXTS))
+        elif isinstance(kind, JSONB):
+            params.append(bindparam(None, [json.dumps(v) for v in values], _TEXTS))
+        else:
+            params.append(bindparam(None, values, ARRAY(kind)))
+    source = func.unnest(*params).table_valued(*names).render_derived()
+    columns: dict[str, Any] = {}
+    for name in names:
+        kind = table.c[name].type
+        value: Any = source.c[name]
+        if isinstance(kind, ARRAY):
+            value = sql_cast(func.string_to_array(value, _SEP), kind)
+        elif isinstance(kind, JSONB):
+            value = sql_cast(value, JSONB)
+        columns[name] = value
+    if computed is not None:
+        columns.update(computed(columns))
+    return insert(table).from_select(list(columns), select(*columns.values()))
+
+
+def _search_text(c: dict[str, Any]) -> dict[str, Any]:
+    """The search text `CustomerRepository.refresh_search_text` computes for a customer
+    without contacts, in the same SQL (the import tests check the two agree)."""
+    text = func.lower(
         func.concat_ws(
             " ",
-            p["name"],
-            p["short_name"],
-            func.array_to_string(p["phones"], " "),
-            func.array_to_string(p["phones_normalized"], " "),
-            p["email"],
+            c["name"],
+            c["short_name"],
+            func.array_to_string(c["phones"], " "),
+            func.array_to_string(c["phones_normalized"], " "),
+            c["email"],
         )
     )
-    stmt = insert(table).values({**p, "search_text": search_text})
-    await session.execute(stmt, [{f"p_{c}": v for c, v in r.items()} for r in rows])
+    return {"search_text": text}
+
+
+async def insert_customers(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """New customers, search text included: 100k imported rows are written once, not
+    inserted and then all updated again. Customers that get contacts are refreshed
+    afterwards."""
+    if rows:
+        await session.execute(_unnest_insert(Customer, rows, _search_text))
 
 
 async def insert_rows(session: AsyncSession, model: Any, rows: list[dict[str, Any]]) -> None:
-    """One multi-row INSERT batch (Core, no ORM identity map: 100k objects are too slow)."""
+    """A batch of rows of `model` (Core; an ORM object per row is too slow at 100k)."""
     if rows:
-        await session.execute(insert(model.__table__), rows)
+        await session.execute(_unnest_insert(model, rows))
 
 
 async def update_rows(

@@ -40,8 +40,8 @@ Policy = Literal["skip", "update", "create"]
 RowError = tuple[str | None, str, str]
 
 MAX_PHONES = 10
-_LIST_SPLIT = re.compile(r"\s*[,，;；、|/]\s*")
-_PHONE_SPLIT = re.compile(r"\s*[,，;；、|/]\s*")
+#: separators of list cells (phones, tags, multi-select values)
+_SPLIT = re.compile(r"\s*[,，;；、|/]\s*")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _TRUE = {"true", "yes", "y", "1", "是", "对", "√", "✓"}
 _FALSE = {"false", "no", "n", "0", "否", "不是", "×", "✗"}
@@ -156,7 +156,7 @@ def split_phones(raw: str) -> list[str]:
     """`138 0013 8000 / 010-1234 5678` → two numbers: separators split, and whitespace splits
     only a part that is not one number as a whole."""
     out: list[str] = []
-    for part in _PHONE_SPLIT.split(raw):
+    for part in _SPLIT.split(raw):
         part = part.strip()
         if not part:
             continue
@@ -235,7 +235,7 @@ def _custom_input(raw: str, defn: CustomFieldDef, ref: Reference) -> Any:
         word = raw.lower()
         return True if word in _TRUE else False if word in _FALSE else raw
     if kind == "multi_select":
-        return [v for v in _LIST_SPLIT.split(raw) if v]
+        return [v for v in _SPLIT.split(raw) if v]
     if kind in ("number", "money"):
         return re.sub(r"[,，\s¥￥$]", "", raw)
     if kind == "date":
@@ -319,7 +319,7 @@ def _field_parsers(ref: Reference) -> dict[str, Callable[[str, Draft], None]]:
         d.customer["owner_id"] = user_id
 
     def tags(raw: str, d: Draft) -> None:
-        names = [n for n in _LIST_SPLIT.split(raw) if n]
+        names = [n for n in _SPLIT.split(raw) if n]
         missing = [n for n in names if n not in ref.tags_by_name]
         if missing:
             raise ValueError(f"unknown tag(s): {', '.join(missing)}")
@@ -543,14 +543,19 @@ def resolve(
 ) -> Plan:
     """Apply the duplicate policy, inside the file and against the database.
 
-    - A row matching an earlier row of the file (same identifying value) refers to the
-      same customer: with `skip` it is skipped, otherwise its fields are merged in (with
-      customers_with_contacts this is how several contacts of one customer are listed).
-      With `create`, a customers-only file creates the row anyway.
+    - A row sharing an identifying value with an earlier row of the file is the same
+      customer. In a customers file `skip` skips it, `update` merges its fields into the
+      earlier row's, and `create` makes another customer (unless the shared value is one
+      the workspace refuses to duplicate). A customers_with_contacts file always groups
+      such rows (that is how one customer's contacts are listed); with `skip`, later
+      rows only fill in what earlier ones left empty.
     - A row matching existing customers: `skip` skips it; `update` changes the one it
-      matches (several different matches, or one you cannot change, is a row error);
-      `create` creates it anyway, unless the match is on an external id or a value the
-      workspace blocks duplicates of (credit code by default).
+      matches with the row's non-empty cells (several different matches, or one you
+      cannot change, is a row error); `create` creates it anyway, unless the match is on
+      an external id or a value the workspace blocks duplicates of (credit code by
+      default).
+    - Contacts match the customer's existing and earlier contacts by phone, e-mail or
+      name, under the same policy.
     """
     counts = dict.fromkeys(
         (
@@ -741,7 +746,8 @@ def resolve(
         if target.kind == "new":
             counts["created"] += 1
         elif target.kind == "update":
-            counts["updated" if customer_changes(target) else "unchanged"] += 1
+            changed = customer_changes(target) or new_owner(target)
+            counts["updated" if changed else "unchanged"] += 1
         counts["contacts_created"] += len(target.contacts)
         counts["contacts_updated"] += sum(1 for c in _touched(target) if contact_changes(c))
     return Plan(targets, rejected, counts)
@@ -798,6 +804,14 @@ def _touched(target: Target) -> list[ContactTarget]:
 
 
 # --- rows to write -----------------------------------------------------------------------
+
+
+def new_owner(target: Target) -> uuid.UUID | None:
+    """The owner an updated customer moves to, if the row names another one."""
+    owner: uuid.UUID | None = target.fields.get("owner_id")
+    if target.kind == "update" and target.existing is not None and owner:
+        return owner if owner != target.existing.owner_id else None
+    return None
 
 
 def customer_changes(target: Target) -> dict[str, Any]:

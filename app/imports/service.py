@@ -6,8 +6,10 @@ Invalid rows are never written and are listed in the report (`errors`, `errors.c
 A failed run leaves the workspace exactly as before, with the job marked `failed`. We chose
 this over resumable batches because a half-applied import is the failure users cannot
 repair (which rows made it? run it again and get duplicates?), and one transaction over
-100k rows is well within what PostgreSQL does in seconds; progress is still visible, as
-it is written in separate short transactions while the big one runs.
+100k rows takes PostgreSQL well under a minute; progress is still visible, as it is
+written in separate short transactions while the big one runs. (Should the worker
+process die mid-run, PostgreSQL rolls the transaction back and the job row keeps saying
+`running`: nothing was written, and the file can be uploaded again.)
 
 Audit and events: creating 100k customers one `record_mutation` at a time would write
 200k audit/outbox rows and take minutes, so an import writes ONE audit entry and ONE
@@ -25,12 +27,13 @@ import csv
 import io
 import json
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import undefer
 
@@ -130,8 +133,8 @@ async def _load_existing(
     existing = rows.Existing()
     repo = CustomerRepository(session, principal)
     contacts_for: list[uuid.UUID] = []
+    external_ids = {d.customer["external_id"] for d in valid if d.customer.get("external_id")}
     if entity is ImportEntity.contacts:
-        external_ids = {d.customer["external_id"] for d in valid if d.customer.get("external_id")}
         names = {d.customer["name"] for d in valid if not d.customer.get("external_id")}
         for r in await repository.writable_by_reference(repo, external_ids, names):
             existing.customers[r.id] = rows.ExistingCustomer(r.id, r.name, r.owner_id, True)
@@ -150,7 +153,7 @@ async def _load_existing(
             credit_codes=wanted.get("credit_code", set()),
             emails=wanted.get("email", set()),
             phones=wanted.get("phone", set()),
-            external_ids={v.split("\x1f", 1)[1] for v in wanted.get("external_id", set())},
+            external_ids=external_ids,
             names=wanted.get("name", set()),
         )
         for kind, value, cid in found:
@@ -172,11 +175,12 @@ async def _load_existing(
                 )
             if update_policy and entity is ImportEntity.customers_with_contacts:
                 contacts_for = list(writable)
-    for c in await repository.contacts_of(session, contacts_for, lock=lock) if contacts_for else []:
-        values = {name: getattr(c, name) for name in repository.CONTACT_COLUMNS}
-        existing.contacts.setdefault(c.customer_id, []).append(
-            rows.ExistingContact(c.id, c.customer_id, values)
-        )
+    if contacts_for:
+        for c in await repository.contacts_of(session, contacts_for, lock=lock):
+            values = {name: getattr(c, name) for name in repository.CONTACT_COLUMNS}
+            existing.contacts.setdefault(c.customer_id, []).append(
+                rows.ExistingContact(c.id, c.customer_id, values)
+            )
     existing.owner_names = ref.user_names
     return existing
 
@@ -353,8 +357,16 @@ async def run_import(
         logger.info("import not queued any more", extra={"job_id": str(job_id)})
         return "not_queued"
     progress = _Progress(maker, workspace_id, job_id)
+    started = time.perf_counter()
+    seconds: dict[str, float] = {}
     try:
         async with workspace_session(maker, workspace_id) as session:
+            # one import at a time per workspace: two runs validated side by side would
+            # each miss the other's new customers and create them twice
+            await session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                {"key": f"rapport.import:{workspace_id}"},
+            )
             job = (
                 await session.execute(
                     select(ImportJob).where(ImportJob.id == job_id).options(undefer(ImportJob.file))
@@ -372,8 +384,10 @@ async def run_import(
                 DuplicatePolicy(job.duplicate_policy),
                 lock=True,
             )
+            seconds["validate"] = time.perf_counter() - started
             await progress(10, status=ImportStatus.running)
             await apply(session, principal, job, plan, progress)
+            seconds["write"] = time.perf_counter() - started - seconds["validate"]
             errors, truncated = report(plan)
             # the job row is written last in the big transaction: no progress update
             # (separate transactions) comes after it, so they never wait on each other
@@ -407,6 +421,15 @@ async def run_import(
             finished_at=datetime.now(UTC),
         )
         return ImportStatus.failed.value
+    seconds["total"] = time.perf_counter() - started
+    logger.info(
+        "import succeeded",
+        extra={
+            "job_id": str(job_id),
+            "counts": plan.counts,
+            "seconds": {k: round(v, 1) for k, v in seconds.items()},
+        },
+    )
     return ImportStatus.succeeded.value
 
 
@@ -570,8 +593,7 @@ async def _move_owners(
     """Owner columns of updated customers: through `move_owner`, like any transfer."""
     by_owner: dict[uuid.UUID, list[uuid.UUID]] = {}
     for t in plan.targets:
-        owner = t.fields.get("owner_id")
-        if t.kind == "update" and t.existing is not None and owner and owner != t.existing.owner_id:
+        if owner := rows.new_owner(t):
             by_owner.setdefault(owner, []).append(t.id)
     for owner, ids in by_owner.items():
         loaded = (

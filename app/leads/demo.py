@@ -24,37 +24,83 @@ LEADS = [
 
 async def build_leads(ctx: DemoContext) -> None:
     s = ctx.session
-    expo = Campaign(workspace_id=ctx.workspace_id, name="2026 上海工博会 Industry Expo",
-                    channel="展会", budget=Decimal("80000.00"), actual_cost=Decimal("72500.00"),
-                    start_date=date(2026, 9, 23), end_date=date(2026, 9, 27), status="completed")
-    web = Campaign(workspace_id=ctx.workspace_id, name="官网询盘 Website inquiries",
-                   channel="网站", budget=Decimal("12000.00"), status="active")
+    expo = Campaign(
+        workspace_id=ctx.workspace_id,
+        name="2026 上海工博会 Industry Expo",
+        channel="展会",
+        budget=Decimal("80000.00"),
+        actual_cost=Decimal("72500.00"),
+        start_date=date(2026, 9, 23),
+        end_date=date(2026, 9, 27),
+        status="completed",
+    )
+    web = Campaign(
+        workspace_id=ctx.workspace_id,
+        name="官网询盘 Website inquiries",
+        channel="网站",
+        budget=Decimal("12000.00"),
+        status="active",
+    )
     s.add_all([expo, web])
     await s.flush()
-    s.add(WebForm(workspace_id=ctx.workspace_id, name="官网联系表单 Contact form",
-                  token=secrets.token_urlsafe(24), source="官网表单", campaign_id=web.id))
+    s.add(
+        WebForm(
+            workspace_id=ctx.workspace_id,
+            name="官网联系表单 Contact form",
+            token=secrets.token_urlsafe(24),
+            source="官网表单",
+            campaign_id=web.id,
+        )
+    )
     east = [ctx.users["li.lei"], ctx.users["han.meimei"], ctx.users["chen.jing"]]
-    s.add(AssignmentRule(
-        workspace_id=ctx.workspace_id, name="华东官网线索 East China web leads", position=1,
-        strategy="round_robin", user_ids=east,
-        conditions={"provinces": ["浙江", "江苏", "上海", "安徽"]},
-        state={"last_user_id": str(east[1])}))
-    s.add(AssignmentRule(
-        workspace_id=ctx.workspace_id, name="其他地区 Everything else", position=9,
-        strategy="least_loaded", user_ids=[ctx.users["huang.min"], ctx.users["emma.wilson"]],
-        capacity=50))
+    s.add(
+        AssignmentRule(
+            workspace_id=ctx.workspace_id,
+            name="华东官网线索 East China web leads",
+            position=1,
+            strategy="round_robin",
+            user_ids=east,
+            conditions={"provinces": ["浙江", "江苏", "上海", "安徽"]},
+            state={"last_user_id": str(east[1])},
+        )
+    )
+    s.add(
+        AssignmentRule(
+            workspace_id=ctx.workspace_id,
+            name="其他地区 Everything else",
+            position=9,
+            strategy="least_loaded",
+            user_ids=[ctx.users["huang.min"], ctx.users["emma.wilson"]],
+            capacity=50,
+        )
+    )
     now = datetime.now(UTC)
     for i, (name, company, province, city, status, phone) in enumerate(LEADS):
-        owner = east[i % 3] if province in ("浙江", "江苏", "上海", "安徽") else (
-            ctx.users["huang.min"] if i % 2 else None)
-        s.add(Lead(
-            workspace_id=ctx.workspace_id, name=name, company=company, province=province,
-            city=city, status=status, phones=[phone], phones_normalized=normalize_phones([phone]),
-            source="展会" if i % 2 else "官网表单", campaign_id=expo.id if i % 2 else web.id,
-            owner_id=owner, score=40 + 7 * i,
-            assignment_note="rule '华东官网线索 East China web leads', round-robin" if owner
-            else "no assignment rule matched; waiting in the lead pool",
-            created_at=now - timedelta(days=i * 3)))
+        owner = (
+            east[i % 3]
+            if province in ("浙江", "江苏", "上海", "安徽")
+            else (ctx.users["huang.min"] if i % 2 else None)
+        )
+        s.add(
+            Lead(
+                workspace_id=ctx.workspace_id,
+                name=name,
+                company=company,
+                province=province,
+                city=city,
+                status=status,
+                phones=[phone],
+                phones_normalized=normalize_phones([phone]),
+                source="展会" if i % 2 else "官网表单",
+                campaign_id=expo.id if i % 2 else web.id,
+                owner_id=owner,
+                score=40 + 7 * i,
+                assignment_note="rule '华东官网线索 East China web leads', round-robin"
+                if owner
+                else "no assignment rule matched; waiting in the lead pool",
+                created_at=now - timedelta(days=i * 3),
+            )
+        )
 
 
 DEMO_BUILDERS.append(build_leads)

@@ -50,6 +50,13 @@ class Customer(TenantEntity, Base):
         Index("ix_customers_workspace_id_created_at", "workspace_id", "created_at", "id"),
         Index("ix_customers_workspace_id_name", "workspace_id", "name", "id"),
         Index("ix_customers_workspace_id_status", "workspace_id", "status"),
+        # referencing side of the self-reference: deleting customers must not scan them all
+        Index(
+            "ix_customers_workspace_id_merged_into",
+            "workspace_id",
+            "merged_into_id",
+            postgresql_where=text("merged_into_id IS NOT NULL"),
+        ),
         Index(
             "ix_customers_workspace_id_pool",
             "workspace_id",
@@ -387,6 +394,7 @@ class Dispute(TenantEntity, Base):
     __table_args__ = (
         tenant_fk(["customer_id"], "customers", ondelete="CASCADE"),
         Index("ix_disputes_workspace_id_status", "workspace_id", "status", "created_at"),
+        Index("ix_disputes_workspace_id_customer", "workspace_id", "customer_id"),
     )
     __scope_module__ = "customers"
     __owner_column__ = "claimant_id"

@@ -37,6 +37,7 @@ class Lead(TenantEntity, Base):
         Index("ix_leads_workspace_id_owner_status", "workspace_id", "owner_id", "status"),
         Index("ix_leads_workspace_id_updated_at", "workspace_id", "updated_at", "id"),
         Index("ix_leads_workspace_id_created_at", "workspace_id", "created_at", "id"),
+        Index("ix_leads_workspace_id_campaign", "workspace_id", "campaign_id"),
         Index(
             "ix_leads_phones_normalized",
             "workspace_id",

@@ -64,6 +64,7 @@ class UserSession(WorkspaceMixin, IdMixin, Base):
             "uq_user_sessions_workspace_id_token_hash", "workspace_id", "token_hash", unique=True
         ),
         Index("ix_user_sessions_workspace_id_expires_at", "workspace_id", "expires_at"),
+        Index("ix_user_sessions_workspace_id_user_id", "workspace_id", "user_id"),
     )
 
     user_id: Mapped[uuid.UUID] = mapped_column(nullable=False)

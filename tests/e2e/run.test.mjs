@@ -1,3 +1,4 @@
 // `node --test tests/e2e/` only picks up files named like tests (*.test.mjs ...); this one
-// pulls in the browser suite so that the directory form runs it.
+// pulls in the browser suites so that the directory form runs them.
 import './smoke.e2e.mjs';
+import './customers.e2e.mjs';

@@ -12,57 +12,22 @@
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import {
+  ARTIFACTS,
+  BASE_URL,
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  EMAIL,
+  KEEP_SCREENSHOTS,
+  PASSWORD,
+  loadPlaywright,
+  suite,
+} from './support.mjs';
 
-const BASE_URL = (process.env.RAPPORT_E2E_BASE_URL || 'http://127.0.0.1:8000').replace(/\/+$/, '');
-const EMAIL = process.env.RAPPORT_E2E_EMAIL || '';
-const PASSWORD = process.env.RAPPORT_E2E_PASSWORD || '';
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const KEEP_SCREENSHOTS = Boolean(process.env.RAPPORT_E2E_SCREENSHOTS);
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-function loadPlaywright() {
-  const require = createRequire(new URL('../../frontend/package.json', import.meta.url));
-  try {
-    return require('playwright-core');
-  } catch (error) {
-    throw new Error(`playwright-core is not installed: run \`npm ci\` in frontend/ first (${error.message})`);
-  }
-}
-
-function prerequisiteProblem() {
-  if (!existsSync(CHROMIUM_PATH)) {
-    return `Chromium not found at ${CHROMIUM_PATH} (set CHROMIUM_PATH, or install the distribution's chromium package)`;
-  }
-  if (!EMAIL || !PASSWORD) return 'RAPPORT_E2E_EMAIL and RAPPORT_E2E_PASSWORD must name an existing login';
-  return null;
-}
-
-const problem = prerequisiteProblem();
-
-if (problem && process.env.CI) {
-  test('browser end-to-end prerequisites', () => {
-    assert.fail(`E2E cannot run in CI: ${problem}`);
-  });
-} else if (problem) {
-  console.warn(`\n[e2e] SKIPPED: ${problem}\n`);
-  test('browser end-to-end smoke tests', { skip: `skipped: ${problem}` }, () => {});
-} else {
-  defineSuite();
-}
+suite('browser end-to-end smoke tests', defineSuite);
 
 function defineSuite() {
   const stamp = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;

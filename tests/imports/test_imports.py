@@ -14,8 +14,10 @@ from openpyxl import Workbook
 from sqlalchemy import func, select, text
 
 from app.core.jobs import build_job_app, runtime
+from app.core.principal import Principal, Role
 from app.customers.exports import COLUMNS
-from app.customers.normalize import _CODE_CHARS, _CODE_WEIGHTS
+from app.customers.normalize import _CODE_CHARS, _CODE_WEIGHTS, normalize_company_name
+from app.customers.repository import CustomerRepository
 from app.imports import service
 from app.imports.fields import ImportEntity, suggest_mapping
 from app.models.audit import AuditEntry
@@ -388,6 +390,25 @@ class TestDuplicatePolicy:
         found = (await owner_client.get("/api/v1/customers", params={"q": "新名字"})).json()
         assert [c["id"] for c in found["data"]] == [old["id"]]  # search text refreshed
 
+    async def test_update_moves_the_owner_through_the_ledger(
+        self, owner_client, maker, session, tenant
+    ) -> None:
+        old = await self._existing(owner_client)
+        rep = await create_user(session, tenant.id, role="sales")
+        await session.commit()
+        content = csv_bytes([["名称", "电话", "负责人"], ["老客户", "13800138031", rep.email]])
+        r = await upload(owner_client, content, policy="update")
+        assert await service.run_import(maker, uuid.UUID(r.json()["id"]), tenant.id) == "succeeded"
+        job = (await owner_client.get(f"{URL}/{r.json()['id']}")).json()
+        assert (job["counts"]["updated"], job["counts"]["unchanged"]) == (1, 0)
+        after = (await owner_client.get(f"/api/v1/customers/{old['id']}")).json()
+        assert after["owner_id"] == str(rep.id)
+        ledger = (await owner_client.get(f"/api/v1/customers/{old['id']}/ownership")).json()
+        assert sorted((e["kind"], e["to_user_id"]) for e in ledger) == [
+            ("create", str(tenant.owner.id)),
+            ("import", str(rep.id)),
+        ]
+
     async def test_create_makes_a_second_customer_but_respects_blocked_codes(
         self, owner_client, maker, session, tenant
     ) -> None:
@@ -482,6 +503,67 @@ class TestContacts:
         assert names == {"赵六", "钱七"}
 
 
+class TestWrittenRows:
+    async def test_search_text_is_what_refresh_search_text_computes(
+        self, owner_client, maker, session, tenant
+    ) -> None:
+        """New customers get their search text in the INSERT; it must not drift from
+        CustomerRepository.refresh_search_text."""
+        content = csv_bytes(
+            [
+                ["名称", "简称", "电话", "邮箱"],
+                ["ÄBC Trading GmbH", "ÄBC", "13800138051 / 0571 8888 1234", "Info@ABC.de"],
+                ["无邮箱公司", "", "", ""],
+            ]
+        )
+        r = await upload(owner_client, content)
+        assert await service.run_import(maker, uuid.UUID(r.json()["id"]), tenant.id) == "succeeded"
+        await use(session, tenant.id)
+        imported = dict((await session.execute(select(Customer.id, Customer.search_text))).all())
+        assert len(imported) == 2
+        principal = Principal(tenant.id, tenant.owner.id, Role.owner, None)
+        await CustomerRepository(session, principal).refresh_search_text(list(imported))
+        refreshed = dict((await session.execute(select(Customer.id, Customer.search_text))).all())
+        assert refreshed == imported
+        customer = (
+            await session.execute(select(Customer).where(Customer.short_name == "ÄBC"))
+        ).scalar_one()
+        assert customer.phones == ["13800138051", "0571 8888 1234"]
+        assert customer.phones_normalized == ["+8613800138051", "+8657188881234"]
+        assert customer.email == "Info@abc.de"
+        assert customer.email_normalized == "info@abc.de"
+        assert customer.name_normalized == normalize_company_name("ÄBC Trading GmbH")
+        assert customer.owned_since is not None
+        ledger = (
+            await session.execute(
+                select(OwnershipChange.kind, OwnershipChange.to_user_id).where(
+                    OwnershipChange.customer_id == customer.id
+                )
+            )
+        ).all()
+        assert ledger == [("import", tenant.owner.id)]
+
+    async def test_fields_endpoint_lists_custom_fields(self, owner_client) -> None:
+        await owner_client.post(
+            "/api/v1/custom-fields",
+            json={
+                "entity": "customer",
+                "key": "budget",
+                "label_zh": "预算",
+                "label_en": "Budget",
+                "type": "money",
+            },
+        )
+        fields = (await owner_client.get(f"{URL}/fields")).json()
+        by_name = {f["field"]: f for f in fields}
+        assert by_name["name"]["required"] is True
+        assert by_name["cf.budget"]["label_zh"] == "预算"
+        assert "contact_name" not in by_name
+        contacts = (await owner_client.get(f"{URL}/fields", params={"entity": "contacts"})).json()
+        assert [f["field"] for f in contacts][:3] == ["name", "external_source", "external_id"]
+        assert contacts[0]["label_en"] == "Customer name"
+
+
 # --- through the real queue --------------------------------------------------------------
 
 
@@ -523,7 +605,7 @@ def generated_file(rows: int, bad_every: int) -> tuple[bytes, set[int]]:
 
 
 @pytest.fixture
-async def queued_client(committed, settings):  # type: ignore[no-untyped-def]
+async def queued_client(committed, settings, owner_engine):  # type: ignore[no-untyped-def]
     """A client on committed data whose app allows large uploads."""
     from app.main import create_app
 
@@ -536,6 +618,8 @@ async def queued_client(committed, settings):  # type: ignore[no-untyped-def]
         async with maker() as s:
             await login_as(s, client, tenant.owner)
         yield client, tenant, maker
+    async with owner_engine.begin() as conn:
+        await conn.execute(text("DELETE FROM workspaces WHERE id = :id"), {"id": tenant.id})
 
 
 async def _import_through_queue(  # type: ignore[no-untyped-def]
@@ -616,7 +700,7 @@ class TestQueuedRun:
     async def test_progress_moves_while_the_run_is_open(
         self, queued_client, settings, database_url, monkeypatch
     ) -> None:
-        client, tenant, maker = queued_client
+        client, _, _ = queued_client
         seen: list[int] = []
         original = service._mark
 

@@ -1,0 +1,192 @@
+/**
+ * The menu and the authenticated routes come from this one list: a module adds an entry here
+ * (with its lazily loaded page) and gets both. Groups have children; leaves have a path.
+ */
+import {
+  AuditOutlined,
+  ContactsOutlined,
+  FormOutlined,
+  HomeOutlined,
+  InboxOutlined,
+  KeyOutlined,
+  ScheduleOutlined,
+  SettingOutlined,
+  TagsOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import type { ComponentType } from 'react';
+
+import type { Me } from '../api/types';
+
+export type NavLabelKey = `nav.${
+  | 'home'
+  | 'customers'
+  | 'myDay'
+  | 'pools'
+  | 'settings'
+  | 'users'
+  | 'teams'
+  | 'customFields'
+  | 'tags'
+  | 'apiKeys'
+  | 'auditLog'}`;
+
+type PageLoader = () => Promise<{ default: ComponentType }>;
+
+/** A page of a module reached from its own screens (a detail page), not from the menu. */
+export interface SubRoute {
+  /** Absolute path, React Router syntax (`/customers/:customerId`). */
+  path: string;
+  page: PageLoader;
+}
+
+export interface NavItem {
+  key: string;
+  labelKey: NavLabelKey;
+  icon: ComponentType;
+  /** Absolute path of the page; leaves only. */
+  path?: string;
+  /** The page, loaded on first visit so the initial bundle stays small. */
+  page?: PageLoader;
+  /** Further pages of the module; the menu entry stays selected on them. */
+  routes?: SubRoute[];
+  /** Shown only to users whose permissions give this module some data scope. */
+  module?: string;
+  children?: NavItem[];
+}
+
+export const nav: NavItem[] = [
+  {
+    key: 'home',
+    labelKey: 'nav.home',
+    icon: HomeOutlined,
+    path: '/',
+    page: () => import('../features/home/HomePage'),
+  },
+  {
+    key: 'customers',
+    labelKey: 'nav.customers',
+    icon: ContactsOutlined,
+    path: '/customers',
+    module: 'customers',
+    page: () => import('../features/customers/CustomerList'),
+    routes: [
+      { path: '/customers/import', page: () => import('../features/imports/ImportWizard') },
+      { path: '/customers/:customerId', page: () => import('../features/customers/CustomerDetail') },
+      { path: '/customers/:customerId/merge', page: () => import('../features/customers/MergePage') },
+    ],
+  },
+  {
+    key: 'my-day',
+    labelKey: 'nav.myDay',
+    icon: ScheduleOutlined,
+    path: '/my-day',
+    module: 'customers',
+    page: () => import('../features/tasks/MyDayPage'),
+  },
+  {
+    key: 'pools',
+    labelKey: 'nav.pools',
+    icon: InboxOutlined,
+    path: '/pools',
+    module: 'pools',
+    page: () => import('../features/pools/PoolPage'),
+    routes: [{ path: '/pools/:poolId', page: () => import('../features/pools/PoolPage') }],
+  },
+  {
+    key: 'settings',
+    labelKey: 'nav.settings',
+    icon: SettingOutlined,
+    children: [
+      {
+        key: 'users',
+        labelKey: 'nav.users',
+        icon: UserOutlined,
+        path: '/settings/users',
+        module: 'settings',
+        page: () => import('../features/users/UserList'),
+      },
+      {
+        key: 'teams',
+        labelKey: 'nav.teams',
+        icon: TeamOutlined,
+        path: '/settings/teams',
+        module: 'settings',
+        page: () => import('../features/teams/TeamTree'),
+      },
+      {
+        key: 'custom-fields',
+        labelKey: 'nav.customFields',
+        icon: FormOutlined,
+        path: '/settings/custom-fields',
+        module: 'settings',
+        page: () => import('../features/custom-fields/CustomFieldList'),
+      },
+      {
+        key: 'tags',
+        labelKey: 'nav.tags',
+        icon: TagsOutlined,
+        path: '/settings/tags',
+        module: 'settings',
+        page: () => import('../features/tags/TagList'),
+      },
+      {
+        key: 'api-keys',
+        labelKey: 'nav.apiKeys',
+        icon: KeyOutlined,
+        path: '/settings/api-keys',
+        page: () => import('../features/api-keys/ApiKeyList'),
+      },
+      {
+        key: 'audit-log',
+        labelKey: 'nav.auditLog',
+        icon: AuditOutlined,
+        path: '/settings/audit-log',
+        module: 'audit',
+        page: () => import('../features/audit/AuditLogList'),
+      },
+    ],
+  },
+];
+
+const ADMIN_ROLES = new Set(['owner', 'admin']);
+
+export function canSee(item: NavItem, me: Me): boolean {
+  if (item.children) return item.children.some((child) => canSee(child, me));
+  if (!item.module || ADMIN_ROLES.has(me.user.role)) return true;
+  const scope = me.permissions[item.module]?.scope ?? 'none';
+  return scope !== 'none';
+}
+
+/** Every leaf with a page, depth first, for building routes. */
+export function navLeaves(items: NavItem[] = nav): NavItem[] {
+  return items.flatMap((item) => (item.children ? navLeaves(item.children) : item.page ? [item] : []));
+}
+
+/** Every routable page: the leaves' own pages and their modules' further pages. */
+export function navPages(items: NavItem[] = nav): SubRoute[] {
+  return navLeaves(items).flatMap((item) => [
+    ...(item.path && item.page ? [{ path: item.path, page: item.page }] : []),
+    ...(item.routes ?? []),
+  ]);
+}
+
+/** The leaf whose path is the longest prefix of `pathname`, and the keys of its ancestors. */
+export function activeNav(pathname: string, items: NavItem[] = nav): { selected?: string; open: string[] } {
+  let best: { selected?: string; open: string[]; length: number } = { open: [], length: -1 };
+  const visit = (list: NavItem[], parents: string[]) => {
+    for (const item of list) {
+      if (item.children) visit(item.children, [...parents, item.key]);
+      else if (item.path) {
+        const matches =
+          item.path === '/' ? pathname === '/' : pathname === item.path || pathname.startsWith(`${item.path}/`);
+        if (matches && item.path.length > best.length) {
+          best = { selected: item.key, open: parents, length: item.path.length };
+        }
+      }
+    }
+  };
+  visit(items, []);
+  return { selected: best.selected, open: best.open };
+}

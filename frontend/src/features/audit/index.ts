@@ -1,0 +1,2 @@
+export { auditKeys, useAuditLog } from './api';
+export type { AuditFilters } from './api';

@@ -1,0 +1,1 @@
+export { ROLE_NAMES, roleKeys, useRoleNames, useRoles } from './api';
