@@ -40,6 +40,8 @@ class AppError(Exception):
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
     title: ClassVar[str] = "Bad request"
+    #: commit what the request wrote before failing (e.g. a failed sign-in's counter)
+    keeps_writes: ClassVar[bool] = False
 
     def __init__(
         self,

@@ -57,7 +57,7 @@ class UnitOfWorkRoute(APIRoute):
                 await _finish(request, commit=False)
                 return replay.response
             except AppError as exc:
-                await _finish(request, commit=getattr(exc, "keeps_writes", False))
+                await _finish(request, commit=exc.keeps_writes)
                 raise
             except BaseException:
                 await _finish(request, commit=False)
