@@ -551,3 +551,24 @@ async def decide_dispute(
 ) -> schemas.Dispute:
     """Uphold (ownership moves to the claimant) or reject a dispute."""
     return schemas.Dispute.model_validate(await disputes.decide(ctx, dispute_id, data))
+
+
+@router.get("/settings/customers", response_model=schemas.CustomerSettings, tags=["settings"])
+async def get_customer_settings(
+    ctx: Ctx = Depends(require("customers")),
+) -> schemas.CustomerSettings:
+    """Customer levels and the duplicate policy of the workspace."""
+    return await service.get_settings(ctx)
+
+
+@router.patch(
+    "/settings/customers",
+    response_model=schemas.CustomerSettings,
+    tags=["settings"],
+    responses=problem_responses(Forbidden),
+)
+async def update_customer_settings(
+    data: schemas.CustomerSettingsUpdate, ctx: Ctx = Depends(require("customers"))
+) -> schemas.CustomerSettings:
+    """Change the customer levels or the duplicate policy (owners and admins)."""
+    return await service.update_settings(ctx, data)

@@ -320,3 +320,29 @@ class DisputeCreate(RequestSchema):
 class DisputeDecision(RequestSchema):
     decision: DisputeStatus = Field(description="upheld or rejected")
     note: str | None = Field(default=None, max_length=2000, description="Note")
+
+
+class MatchPolicy(StrEnum):
+    block = "block"
+    warn = "warn"
+    allow = "allow"
+
+
+class CustomerSettings(ResponseSchema):
+    levels: list[str] = Field(description="Customer levels offered in forms (e.g. A/B/C)")
+    duplicate_policy: dict[str, MatchPolicy] = Field(
+        description="Policy per match type: credit_code, phone, email, name"
+    )
+    name_threshold: float = Field(description="Name similarity (0–1) that counts as a match")
+
+
+class CustomerSettingsUpdate(RequestSchema):
+    levels: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] | None = Field(
+        default=None, min_length=1, max_length=20, description="Customer levels"
+    )
+    duplicate_policy: dict[str, MatchPolicy] | None = Field(
+        default=None, description="Policy per match type"
+    )
+    name_threshold: float | None = Field(
+        default=None, ge=0.3, le=1.0, description="Name similarity threshold"
+    )

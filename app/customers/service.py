@@ -123,6 +123,61 @@ async def customer_settings(session: AsyncSession) -> CustomerSettings:
     )
 
 
+MATCH_TYPES = frozenset(DEFAULT_POLICY)
+
+
+async def get_settings(ctx: Ctx) -> schemas.CustomerSettings:
+    conf = await customer_settings(ctx.session)
+    return schemas.CustomerSettings(
+        levels=conf.levels,
+        duplicate_policy=conf.duplicate_policy,
+        name_threshold=conf.name_threshold,
+    )
+
+
+async def update_settings(
+    ctx: Ctx, data: schemas.CustomerSettingsUpdate
+) -> schemas.CustomerSettings:
+    """Levels and duplicate policy of the workspace (owners and admins)."""
+    if not ctx.principal.is_admin:
+        raise Forbidden("Only owners and admins change customer settings.")
+    if data.duplicate_policy and (unknown := set(data.duplicate_policy) - MATCH_TYPES):
+        raise UnprocessableEntity(
+            "Unknown match type.",
+            code="validation_error",
+            errors=[
+                FieldError(
+                    field="body.duplicate_policy", message=f"unknown: {', '.join(sorted(unknown))}"
+                )
+            ],
+        )
+    workspace = (await ctx.session.execute(select(Workspace).with_for_update())).scalar_one()
+    before = dict(workspace.settings.get("customers", {}))
+    conf = dict(before)
+    if data.levels is not None:
+        conf["levels"] = list(dict.fromkeys(data.levels))
+    if data.duplicate_policy is not None:
+        conf["duplicate_policy"] = {
+            **conf.get("duplicate_policy", {}),
+            **{k: v.value for k, v in data.duplicate_policy.items()},
+        }
+    if data.name_threshold is not None:
+        conf["name_threshold"] = data.name_threshold
+    workspace.settings = {**workspace.settings, "customers": conf}
+    await ctx.session.flush()
+    await record_mutation(
+        ctx.session,
+        ctx.principal,
+        entity="workspace",
+        action="updated",
+        entity_id=workspace.id,
+        sequence=workspace.version,
+        before={"customers": before},
+        after={"customers": conf},
+    )
+    return await get_settings(ctx)
+
+
 # --- duplicates --------------------------------------------------------------------------
 
 

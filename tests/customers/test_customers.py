@@ -348,3 +348,43 @@ class TestDisputes:
             f"/api/v1/disputes/{dispute['id']}/decide", json={"decision": "rejected"}
         )
         assert_problem(again, 409, "dispute_decided")
+
+
+class TestSettings:
+    async def test_levels_and_policy_are_configurable(
+        self, session, tenant, owner_client, client_for
+    ) -> None:
+        got = (await owner_client.get("/api/v1/settings/customers")).json()
+        assert got["levels"] == ["A", "B", "C"]
+        assert got["duplicate_policy"]["credit_code"] == "block"
+        r = await owner_client.patch(
+            "/api/v1/settings/customers",
+            json={"levels": ["VIP", "普通"], "duplicate_policy": {"phone": "allow"}},
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["levels"] == ["VIP", "普通"]
+        assert (
+            await owner_client.post("/api/v1/customers", json=customer(level="VIP"))
+        ).status_code == 201
+        # phone duplicates are now allowed: no warning
+        assert (
+            await owner_client.post("/api/v1/customers", json=customer(name="另一家", level="普通"))
+        ).status_code == 201
+        assert_problem(
+            await owner_client.post(
+                "/api/v1/customers", json=customer(name="x", phones=[], level="A")
+            ),
+            422,
+            "invalid_reference",
+        )
+        rep = await create_user(session, tenant.id, role="sales")
+        rep_c = await client_for(rep)
+        assert_problem(
+            await rep_c.patch("/api/v1/settings/customers", json={"levels": ["Z"]}),
+            403,
+            "forbidden",
+        )
+        bad = await owner_client.patch(
+            "/api/v1/settings/customers", json={"duplicate_policy": {"fax": "block"}}
+        )
+        assert_problem(bad, 422, "validation_error")

@@ -1245,6 +1245,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Customer Settings
+         * @description Customer levels and the duplicate policy of the workspace.
+         */
+        get: operations["settings:get_customer_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Customer Settings
+         * @description Change the customer levels or the duplicate policy (owners and admins).
+         */
+        patch: operations["settings:update_customer_settings"];
+        trace?: never;
+    };
     "/api/v1/tags": {
         parameters: {
             query?: never;
@@ -3010,6 +3034,46 @@ export interface components {
          * @enum {string}
          */
         CustomerKind: "company" | "person";
+        /** CustomerSettings */
+        CustomerSettings: {
+            /**
+             * Duplicate Policy
+             * @description Policy per match type: credit_code, phone, email, name
+             */
+            duplicate_policy: {
+                [key: string]: components["schemas"]["MatchPolicy"];
+            };
+            /**
+             * Levels
+             * @description Customer levels offered in forms (e.g. A/B/C)
+             */
+            levels: string[];
+            /**
+             * Name Threshold
+             * @description Name similarity (0–1) that counts as a match
+             */
+            name_threshold: number;
+        };
+        /** CustomerSettingsUpdate */
+        CustomerSettingsUpdate: {
+            /**
+             * Duplicate Policy
+             * @description Policy per match type
+             */
+            duplicate_policy?: {
+                [key: string]: components["schemas"]["MatchPolicy"];
+            } | null;
+            /**
+             * Levels
+             * @description Customer levels
+             */
+            levels?: string[] | null;
+            /**
+             * Name Threshold
+             * @description Name similarity threshold
+             */
+            name_threshold?: number | null;
+        };
         /**
          * CustomerSort
          * @enum {string}
@@ -4028,6 +4092,11 @@ export interface components {
              */
             password: string;
         };
+        /**
+         * MatchPolicy
+         * @enum {string}
+         */
+        MatchPolicy: "block" | "warn" | "allow";
         /** MatchReason */
         MatchReason: {
             /**
@@ -11424,6 +11493,149 @@ export interface operations {
                 };
             };
             /** @description Validation failed (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "settings:get_customer_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerSettings"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "settings:update_customer_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerSettings"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
