@@ -77,12 +77,6 @@ class NotAuthenticated(AppError):
     title = "Not authenticated"
 
 
-class InvalidCredentials(AppError):
-    status = 401
-    code = "invalid_credentials"
-    title = "Invalid e-mail or password"
-
-
 class Forbidden(AppError):
     status = 403
     code = "forbidden"

@@ -8,7 +8,6 @@ session/commit path: their "commit" releases a savepoint of the test's outer tra
 from __future__ import annotations
 
 import os
-import subprocess
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -133,32 +132,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError("skipped tests are not allowed in CI")
 
 
-@pytest.fixture(scope="session")
-def git_root() -> Path:
-    out = subprocess.run(
-        ["git", "rev-parse", "--show-toplevel"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    return Path(out.stdout.strip() or ROOT)
-
-
 @pytest.fixture
 async def no_workspace(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """A fresh app-role connection with no workspace bound."""
     async with engine.connect() as conn:
         yield conn
         await conn.rollback()
-
-
-@pytest.fixture
-async def sql(session: AsyncSession):  # type: ignore[no-untyped-def]
-    async def run(statement: str, **params: object) -> list[tuple[object, ...]]:
-        return [tuple(r) for r in (await session.execute(text(statement), params)).all()]
-
-    return run
 
 
 @pytest.fixture

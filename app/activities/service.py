@@ -16,7 +16,7 @@ from app.core.audit import record_mutation, snapshot
 from app.core.pagination import ListParams
 from app.customers.repository import CustomerRepository, user_is_active
 from app.errors import FieldError, NotFound, UnprocessableEntity
-from app.models.customer import Activity, Contact, Customer, Notification, Task
+from app.models.customer import Activity, Contact, Notification, Task
 from app.models.workspace import Workspace
 
 ACTIVITY_FIELDS = (
@@ -306,10 +306,3 @@ async def mark_read(ctx: Ctx, notification_id: uuid.UUID | None) -> int:
         stmt.values(read_at=datetime.now(UTC)).execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-async def customers_named(ctx: Ctx, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
-    if not ids:
-        return {}
-    rows = await ctx.session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(ids)))
-    return {r.id: r.name for r in rows}

@@ -29,9 +29,6 @@ def _query_names(dependant: Dependant) -> set[str]:
 
 
 class UnitOfWorkRoute(APIRoute):
-    #: query parameter prefixes a route may accept beyond its declared names (e.g. `cf.`)
-    open_prefixes: tuple[str, ...] = ()
-
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         allowed = _query_names(self.dependant)
