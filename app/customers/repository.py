@@ -4,13 +4,21 @@ import uuid
 from collections.abc import Sequence
 from typing import ClassVar
 
-from sqlalchemy import func, literal, select, text, update
+from sqlalchemy import ColumnElement, String, cast, func, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import SortSpec
 from app.core.repository import RepositoryBase
 from app.models.customer import Contact, Customer, OwnershipChange, Tag
 from app.models.user import User
+
+
+def search_condition(term: str) -> ColumnElement[bool]:
+    """`q`: customers whose search text (name, short name, phones, e-mail, contact names)
+    contains the term. The ids come from a definer function because row-level security keeps
+    LIKE away from the indexes (see the customer_search migration)."""
+    return Customer.id.in_(select(func.rapport_customer_matches(term).column_valued("match")))
 
 
 class CustomerRepository(RepositoryBase[Customer]):
@@ -38,28 +46,14 @@ class CustomerRepository(RepositoryBase[Customer]):
         if exclude is not None:
             base = base.where(Customer.id != exclude)
         if phones:
+            # customers' and their contacts' phones, through the GIN indexes (see the migration)
+            hits = func.rapport_customer_phone_matches(
+                cast(phones, ARRAY(String)), exclude
+            ).table_valued("id", "phone")
             rows = await self.session.execute(
-                base.where(Customer.phones_normalized.overlap(phones)).limit(20)
+                select(Customer, hits.c.phone).join(hits, hits.c.id == Customer.id)
             )
-            for c in rows.scalars():
-                out += [(c, "phone", p) for p in phones if p in c.phones_normalized]
-            contact_rows = await self.session.execute(
-                select(Customer, Contact.phones_normalized)
-                .join(
-                    Contact,
-                    (Contact.customer_id == Customer.id)
-                    & (Contact.workspace_id == Customer.workspace_id),
-                )
-                .where(
-                    Customer.deleted_at.is_(None),
-                    Contact.deleted_at.is_(None),
-                    Contact.phones_normalized.overlap(phones),
-                    *([Customer.id != exclude] if exclude else []),
-                )
-                .limit(20)
-            )
-            for c, contact_phones in contact_rows.all():
-                out += [(c, "phone", p) for p in phones if p in contact_phones]
+            out += [(c, "phone", phone) for c, phone in rows.all()]
         if email:
             rows = await self.session.execute(
                 base.where(Customer.email_normalized == email).limit(20)
@@ -75,27 +69,19 @@ class CustomerRepository(RepositoryBase[Customer]):
     async def similar_names(
         self, normalized: str, threshold: float, exclude: uuid.UUID | None
     ) -> Sequence[tuple[Customer, float]]:
-        """Customers whose normalised name is trigram-similar (GIN index, `%` operator)."""
+        """Customers whose normalised name is trigram-similar (GIN index, `%` operator), best
+        first, across the workspace."""
         if len(normalized) < 2:
             return []
-        score = func.similarity(Customer.name_normalized, normalized)
-        stmt = (
-            select(Customer, score)
-            .where(
-                Customer.deleted_at.is_(None),
-                Customer.name_normalized.op("%")(normalized),
-                score >= threshold,
-            )
-            .order_by(score.desc())
-            .limit(10)
+        similar = func.rapport_similar_customers(normalized, threshold, exclude).table_valued(
+            "id", "score"
         )
-        if exclude is not None:
-            stmt = stmt.where(Customer.id != exclude)
-        await self.session.execute(
-            text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
-            {"t": str(threshold)},
+        rows = await self.session.execute(
+            select(Customer, similar.c.score)
+            .join(similar, similar.c.id == Customer.id)
+            .order_by(similar.c.score.desc(), Customer.id)
         )
-        return [(row[0], float(row[1])) for row in (await self.session.execute(stmt)).all()]
+        return [(row[0], float(row[1])) for row in rows.all()]
 
     async def visible_ids(self, ids: Sequence[uuid.UUID], *, for_write: bool) -> set[uuid.UUID]:
         stmt = (self.writable() if for_write else self.readable()).where(Customer.id.in_(ids))

@@ -27,6 +27,7 @@ from app.customers.repository import (
     ContactRepository,
     CustomerRepository,
     TagRepository,
+    search_condition,
     user_is_active,
 )
 from app.customfields.service import filter_conditions, validate_values
@@ -590,7 +591,7 @@ class CustomerFilters:
 async def customer_conditions(ctx: Ctx, f: CustomerFilters) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if f.q:
-        conds.append(Customer.search_text.ilike(contains_pattern(f.q.lower())))
+        conds.append(search_condition(f.q))
     if f.owner_id:
         conds.append(Customer.owner_id == f.owner_id)
     if f.tag:

@@ -50,6 +50,16 @@ class Customer(TenantEntity, Base):
         Index("ix_customers_workspace_id_created_at", "workspace_id", "created_at", "id"),
         Index("ix_customers_workspace_id_name", "workspace_id", "name", "id"),
         Index("ix_customers_workspace_id_status", "workspace_id", "status"),
+        # the default list: status and level filters, newest first
+        Index(
+            "ix_customers_workspace_id_status_level_updated",
+            "workspace_id",
+            "status",
+            "level",
+            "updated_at",
+            "id",
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
         # referencing side of the self-reference: deleting customers must not scan them all
         Index(
             "ix_customers_workspace_id_merged_into",
@@ -100,6 +110,13 @@ class Customer(TenantEntity, Base):
             "custom_fields",
             postgresql_using="gin",
             postgresql_ops={"custom_fields": "jsonb_path_ops"},
+        ),
+        # one- and two-character CJK terms (see rapport_cjk_grams in the migrations)
+        Index(
+            "ix_customers_search_grams",
+            "workspace_id",
+            text("rapport_cjk_grams(search_text)"),
+            postgresql_using="gin",
         ),
         Index(
             "ix_customers_search_text_trgm",

@@ -19,6 +19,7 @@ from app.auth.dependencies import Ctx
 from app.core.audit import record_mutation, snapshot
 from app.core.pagination import ListParams, SortSpec, paginate
 from app.core.principal import Role
+from app.customers.repository import search_condition
 from app.customers.service import move_owner
 from app.errors import Conflict, FieldError, Forbidden, NotFound, UnprocessableEntity
 from app.models.customer import Customer
@@ -144,9 +145,7 @@ async def pool_customers(
     masked = rules_of(pool).mask_contacts
     stmt = await repository.pool_customers(ctx.session, pool.id)
     if q:
-        from app.core.filtering import contains_pattern
-
-        stmt = stmt.where(Customer.search_text.ilike(contains_pattern(q.lower())))
+        stmt = stmt.where(search_condition(q))
     rows, cursor, more = await paginate(
         ctx.session,
         stmt,

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app.models.customer import Notification, OwnershipChange
 from tests.auth.test_auth import assert_problem
-from tests.factories import create_team, create_user, use
+from tests.factories import create_team, create_user, create_workspace, use
 
 
 def customer(**overrides: object) -> dict[str, object]:
@@ -112,6 +112,58 @@ class TestSearchAndList:
         assert names(await owner_client.get("/api/v1/customers?q=86013388")) == [
             "腾讯科技（深圳）有限公司"
         ]
+
+    async def test_search_terms_are_literal_and_stay_in_the_workspace(
+        self, session, tenant, owner_client, client_for
+    ) -> None:
+        """The lookup runs outside row-level security (see the customer_search migration), so
+        it must bind itself to the caller's workspace, skip deleted rows and treat LIKE's
+        wildcards as text."""
+        mine = (
+            await owner_client.post("/api/v1/customers", json=customer(email="Sales@Alibaba.com"))
+        ).json()
+        gone = (
+            await owner_client.post(
+                "/api/v1/customers",
+                json=customer(name="阿里云计算有限公司", phones=["021-55550000"], email=None),
+            )
+        ).json()
+        await owner_client.delete(
+            f"/api/v1/customers/{gone['id']}", headers={"If-Match": f'"{gone["version"]}"'}
+        )
+        other = await create_workspace(session, "Other")
+        stranger = await create_user(session, other.id, role="admin")
+        await session.commit()
+        other_client = await client_for(stranger)
+        await other_client.post("/api/v1/customers", json=customer(email="ali@elsewhere.cn"))
+        ids = lambda r: [c["id"] for c in r.json()["data"]]  # noqa: E731
+
+        for term in ("阿里", "阿", "巴巴（中国", "ALIBABA", "13800138000"):
+            assert ids(await owner_client.get("/api/v1/customers", params={"q": term})) == [
+                mine["id"]
+            ], term
+        for term in ("%", "_", "\\", "阿%"):
+            r = await owner_client.get("/api/v1/customers", params={"q": term})
+            assert r.status_code == 200, term
+            assert ids(r) == [], term
+        theirs = await other_client.get("/api/v1/customers", params={"q": "阿里"})
+        assert len(ids(theirs)) == 1
+        assert ids(theirs) != [mine["id"]]
+
+    async def test_duplicate_check_sees_only_its_own_workspace(
+        self, session, tenant, owner_client, client_for
+    ) -> None:
+        await owner_client.post("/api/v1/customers", json=customer())
+        other = await create_workspace(session, "Other")
+        stranger = await create_user(session, other.id, role="admin")
+        await session.commit()
+        other_client = await client_for(stranger)
+        r = await other_client.post(
+            "/api/v1/customers/duplicates/check",
+            json={"name": "阿里巴巴（中国）有限公司", "phones": ["13800138000"]},
+        )
+        assert r.status_code == 200
+        assert r.json()["candidates"] == []
 
     async def test_contact_names_are_searchable(self, owner_client) -> None:
         c = (await owner_client.post("/api/v1/customers", json=customer())).json()
