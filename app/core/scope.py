@@ -7,6 +7,7 @@ Every repository starts from `readable_statement()`; row-level security is the s
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, false, literal, select, true
@@ -34,6 +35,7 @@ def team_members(team_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
     return select(User.id).where(User.team_id.in_(team_subtree(team_id)))
 
 
+@lru_cache(maxsize=4096)
 def scope_condition(
     model: type[Base], principal: Principal, module: str, *, for_write: bool = False
 ) -> ColumnElement[bool]:
@@ -43,6 +45,10 @@ def scope_condition(
     parent row in scope (`__scope_parent__`, e.g. a contact through its customer), or
     through grants the model adds (`scope_grants`, e.g. account-team collaborators; read
     grants may differ from write grants).
+
+    Built once per principal, module and model: the clause holds no time or state of its
+    own (team membership and grants are resolved by the database when the statement runs),
+    and constructing it took longer than running a page of the customer list.
     """
     scope = principal.scope(module)
     if scope is Scope.all:

@@ -4,21 +4,53 @@ import uuid
 from collections.abc import Sequence
 from typing import ClassVar
 
-from sqlalchemy import ColumnElement, String, cast, func, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Uuid,
+    any_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.filtering import contains_pattern
 from app.core.pagination import SortSpec
 from app.core.repository import RepositoryBase
 from app.models.customer import Contact, Customer, OwnershipChange, Tag
 from app.models.user import User
 
+#: above this many matches in the workspace a search term is a filter, not a lookup
+SEARCH_CANDIDATES = 2000
 
-def search_condition(term: str) -> ColumnElement[bool]:
+
+async def search_condition(session: AsyncSession, term: str) -> tuple[ColumnElement[bool], bool]:
     """`q`: customers whose search text (name, short name, phones, e-mail, contact names)
-    contains the term. The ids come from a definer function because row-level security keeps
-    LIKE away from the indexes (see the customer_search migration)."""
-    return Customer.id.in_(select(func.rapport_customer_matches(term).column_valued("match")))
+    contains the term, and whether there are few enough of them to rank by relevance.
+
+    The matching ids come from a definer function, because row-level security keeps LIKE
+    away from the indexes (see the customer_search migration). A term that matches more
+    than SEARCH_CANDIDATES customers (科技, 有限) says little about relevance, and fetching
+    every match would cost more than the page: it becomes a plain filter that the list
+    applies while it walks its sort order.
+    """
+    ids = (
+        (
+            await session.execute(
+                select(func.rapport_customer_matches(term, SEARCH_CANDIDATES + 1).column_valued())
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if len(ids) <= SEARCH_CANDIDATES:
+        return Customer.id == any_(bindparam("match_ids", list(ids), type_=ARRAY(Uuid))), True
+    return Customer.search_text.like(contains_pattern(term.lower())), False
 
 
 class CustomerRepository(RepositoryBase[Customer]):

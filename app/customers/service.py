@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, Select, func, insert, select, update
@@ -591,7 +591,7 @@ class CustomerFilters:
 async def customer_conditions(ctx: Ctx, f: CustomerFilters) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if f.q:
-        conds.append(search_condition(f.q))
+        conds.append((await search_condition(ctx.session, f.q))[0])
     if f.owner_id:
         conds.append(Customer.owner_id == f.owner_id)
     if f.tag:
@@ -623,16 +623,20 @@ RELEVANCE_SORT = "relevance"
 async def list_customers(
     ctx: Ctx, params: ListParams, sort: str | None, f: CustomerFilters
 ) -> tuple[Sequence[Customer], str | None, bool]:
-    """The list. With `q` and no explicit sort, rows come by trigram relevance."""
+    """The list. With `q` and no explicit sort, rows come by trigram relevance (newest first
+    when the term is too common to rank, see `search_condition`)."""
     repo = CustomerRepository(ctx.session, ctx.principal)
-    conds = await customer_conditions(ctx, f)
-    if f.q and sort is None:
-        relevance = func.similarity(Customer.search_text, f.q.lower())
-        spec = SortSpec(Customer.id, relevance=relevance)
-        stmt = repo.readable(include_deleted=params.include_deleted).where(*conds)
-        if params.updated_since:
-            stmt = stmt.where(Customer.updated_at >= params.updated_since)
-        return await paginate(ctx.session, stmt, params, spec, "-relevance")
+    conds = await customer_conditions(ctx, replace(f, q=None))
+    if f.q:
+        matches, ranked = await search_condition(ctx.session, f.q)
+        conds.append(matches)
+        if ranked and sort is None:
+            relevance = func.similarity(Customer.search_text, f.q.lower())
+            spec = SortSpec(Customer.id, relevance=relevance)
+            stmt = repo.readable(include_deleted=params.include_deleted).where(*conds)
+            if params.updated_since:
+                stmt = stmt.where(Customer.updated_at >= params.updated_since)
+            return await paginate(ctx.session, stmt, params, spec, "-relevance")
     return await repo.page(params, sort or "-updated_at", *conds)
 
 

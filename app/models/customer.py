@@ -111,23 +111,24 @@ class Customer(TenantEntity, Base):
             postgresql_using="gin",
             postgresql_ops={"custom_fields": "jsonb_path_ops"},
         ),
-        # one- and two-character CJK terms (see rapport_cjk_grams in the migrations)
+        # The GIN indexes that search and duplicate checks use have no workspace column: it
+        # would make each lookup walk the workspace's whole posting list. Only the definer
+        # functions of the customer_search migration can use them (row-level security keeps
+        # LIKE, % and @> away from indexes), and they filter the workspace themselves.
+        # One- and two-character CJK terms: see rapport_cjk_grams.
         Index(
             "ix_customers_search_grams",
-            "workspace_id",
             text("rapport_cjk_grams(search_text)"),
             postgresql_using="gin",
         ),
         Index(
             "ix_customers_search_text_trgm",
-            "workspace_id",
             "search_text",
             postgresql_using="gin",
             postgresql_ops={"search_text": "gin_trgm_ops"},
         ),
         Index(
             "ix_customers_name_normalized_trgm",
-            "workspace_id",
             "name_normalized",
             postgresql_using="gin",
             postgresql_ops={"name_normalized": "gin_trgm_ops"},

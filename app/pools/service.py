@@ -145,7 +145,7 @@ async def pool_customers(
     masked = rules_of(pool).mask_contacts
     stmt = await repository.pool_customers(ctx.session, pool.id)
     if q:
-        stmt = stmt.where(search_condition(q))
+        stmt = stmt.where((await search_condition(ctx.session, q))[0])
     rows, cursor, more = await paginate(
         ctx.session,
         stmt,

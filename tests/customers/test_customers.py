@@ -150,6 +150,32 @@ class TestSearchAndList:
         assert len(ids(theirs)) == 1
         assert ids(theirs) != [mine["id"]]
 
+    async def test_a_term_too_common_to_rank_filters_newest_first(
+        self, owner_client, monkeypatch
+    ) -> None:
+        from app.customers import repository
+
+        monkeypatch.setattr(repository, "SEARCH_CANDIDATES", 2)
+        made = [
+            (
+                await owner_client.post(
+                    "/api/v1/customers",
+                    json=customer(name=f"星谷科技{n}号有限公司", phones=[f"1390000000{n}"]),
+                )
+            ).json()["id"]
+            for n in range(3)
+        ]
+        await owner_client.post("/api/v1/customers", json=customer())
+        first = await owner_client.get("/api/v1/customers", params={"q": "科技", "limit": 2})
+        rest = await owner_client.get(
+            "/api/v1/customers",
+            params={"q": "科技", "limit": 2, "cursor": first.json()["next_cursor"]},
+        )
+        seen = [c["id"] for c in first.json()["data"] + rest.json()["data"]]
+        assert seen == made[::-1]
+        ranked = await owner_client.get("/api/v1/customers", params={"q": "星谷科技1"})
+        assert [c["id"] for c in ranked.json()["data"]] == [made[1]]
+
     async def test_duplicate_check_sees_only_its_own_workspace(
         self, session, tenant, owner_client, client_for
     ) -> None:
