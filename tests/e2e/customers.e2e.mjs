@@ -236,4 +236,31 @@ function defineSuite() {
       }
     }),
   );
+
+  test('a level added in customer settings is offered in the customer form', { timeout: 90_000 }, () =>
+    step('07-customer-levels', async () => {
+      const { page } = owner;
+      const before = await api(owner, 'GET', '/settings/customers');
+      assert.equal(before.status, 200);
+      const level = `VIP-${stamp}`;
+      try {
+        await page.goto(`${BASE_URL}/settings/customers`);
+        const levels = page.locator('input#levels');
+        await levels.click();
+        await page.keyboard.type(level);
+        await page.keyboard.press('Enter');
+        await page.getByRole('button', { name: /保\s*存/ }).click();
+        await page.getByText('客户设置已保存').waitFor();
+        const after = await api(owner, 'GET', '/settings/customers');
+        assert.deepEqual(after.body.levels, [...before.body.levels, level]);
+
+        const form = await openCreateForm(page);
+        await form.locator('input#level').click();
+        await page.locator('.ant-select-dropdown').getByText(level, { exact: true }).waitFor();
+      } finally {
+        const restored = await api(owner, 'PATCH', '/settings/customers', { levels: before.body.levels });
+        assert.equal(restored.status, 200, JSON.stringify(restored.body));
+      }
+    }),
+  );
 }

@@ -98,3 +98,5 @@ export type ImportEntity = Schemas['ImportEntity'];
 export type ImportField = Schemas['ImportField'];
 export type ImportRowError = Schemas['ImportRowError'];
 export type ImportDuplicatePolicy = Schemas['DuplicatePolicy'];
+export type CustomerSettings = Schemas['CustomerSettings'];
+export type CustomerSettingsUpdate = Schemas['CustomerSettingsUpdate'];

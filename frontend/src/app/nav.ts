@@ -11,6 +11,7 @@ import {
   KeyOutlined,
   ScheduleOutlined,
   SettingOutlined,
+  SolutionOutlined,
   TagsOutlined,
   TeamOutlined,
   UserOutlined,
@@ -28,6 +29,7 @@ export type NavLabelKey = `nav.${
   | 'users'
   | 'teams'
   | 'customFields'
+  | 'customerSettings'
   | 'tags'
   | 'apiKeys'
   | 'auditLog'}`;
@@ -122,6 +124,14 @@ export const nav: NavItem[] = [
         path: '/settings/custom-fields',
         module: 'settings',
         page: () => import('../features/custom-fields/CustomFieldList'),
+      },
+      {
+        key: 'customer-settings',
+        labelKey: 'nav.customerSettings',
+        icon: SolutionOutlined,
+        path: '/settings/customers',
+        module: 'customers',
+        page: () => import('../features/customers/CustomerSettingsPage'),
       },
       {
         key: 'tags',

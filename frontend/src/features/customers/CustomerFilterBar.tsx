@@ -27,8 +27,8 @@ import {
   CUSTOMER_STATUSES,
   type CustomerFilters,
   type DayRange,
-  DEFAULT_LEVELS,
 } from './filters';
+import { useCustomerLevels } from './settingsApi';
 
 type RangeValue = [Dayjs | null, Dayjs | null] | null;
 
@@ -173,6 +173,7 @@ export function CustomerFilterBar({
   onRefresh: () => void;
 }) {
   const { t, i18n } = useTranslation();
+  const levels = useCustomerLevels();
   const [moreOpen, setMoreOpen] = useState(false);
   const [q, setQ] = useState(filters.q ?? '');
   const set = (patch: Partial<CustomerFilters>) => onChange({ ...filters, ...patch });
@@ -215,7 +216,7 @@ export function CustomerFilterBar({
         value={filters.level}
         onChange={(value) => set({ level: value })}
         placeholder={t('customers.filters.level')}
-        options={DEFAULT_LEVELS.map((l) => ({ value: l, label: l }))}
+        options={levels.map((l) => ({ value: l, label: l }))}
         style={{ width: 100 }}
       />
       <TagSelect

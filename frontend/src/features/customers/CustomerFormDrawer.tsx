@@ -15,8 +15,9 @@ import { TagSelect } from '../tags';
 import { useCreateCustomer, useDuplicateCheck, useUpdateCustomer } from './api';
 import { DisputeModal } from './DisputeModal';
 import { DuplicateWarning } from './DuplicateWarning';
-import { CUSTOMER_STATUSES, DEFAULT_LEVELS } from './filters';
+import { CUSTOMER_STATUSES } from './filters';
 import { buildDuplicateCheck, changedFields, type CustomerFormValues } from './form';
+import { useCustomerLevels } from './settingsApi';
 
 const ASSIGNING_ROLES = new Set(['owner', 'admin', 'manager']);
 
@@ -49,6 +50,7 @@ export function CustomerFormDrawer({
   onSaved?: (customer: Customer) => void;
 }) {
   const { t } = useTranslation();
+  const levels = useCustomerLevels();
   const { message } = AntApp.useApp();
   const me = useSession();
   const [form] = Form.useForm<CustomerFormValues>();
@@ -268,7 +270,7 @@ export function CustomerFormDrawer({
           </Col>
           <Col xs={24} sm={8}>
             <Form.Item name="level" label={t('customers.fields.level')}>
-              <Select allowClear options={DEFAULT_LEVELS.map((l) => ({ value: l, label: l }))} />
+              <Select allowClear options={levels.map((l) => ({ value: l, label: l }))} />
             </Form.Item>
           </Col>
           <Col xs={24} sm={8}>

@@ -28,9 +28,6 @@ export interface CustomerFilters {
 
 export const CUSTOMER_STATUSES: readonly CustomerStatus[] = ['potential', 'active', 'dormant', 'lost'];
 
-/** The levels a workspace starts with; the API has no endpoint listing a workspace's own. */
-export const DEFAULT_LEVELS = ['A', 'B', 'C'] as const;
-
 const STATUS_COLORS: Record<CustomerStatus, string> = {
   potential: 'blue',
   active: 'green',
