@@ -34,7 +34,14 @@ class DemoContext:
 DemoBuilder = Callable[[DemoContext], Awaitable[None]]
 DEMO_BUILDERS: list[DemoBuilder] = []
 #: modules whose import appends their builder (each domain's demo.py)
-DEMO_MODULES = ["app.customers.demo", "app.pools.demo", "app.leads.demo"]
+DEMO_MODULES = [
+    "app.customers.demo",
+    "app.pools.demo",
+    "app.leads.demo",
+    "app.pipeline.demo",
+    "app.contracts.demo",
+    "app.orders.demo",
+]
 
 
 @dataclass

@@ -81,6 +81,7 @@ def create_app(
     from app.activities.router import router as activities_router
     from app.audit.router import router as audit_router
     from app.auth.router import router as auth_router
+    from app.contracts.router import router as contracts_router
     from app.customers.exports import router as exports_router
     from app.customers.router import router as customers_router
     from app.customfields.router import router as customfields_router
@@ -88,7 +89,10 @@ def create_app(
     from app.imports.router import router as imports_router
     from app.leads.router import router as leads_router
     from app.ops.router import router as ops_router
+    from app.orders.router import router as orders_router
+    from app.pipeline.router import router as pipeline_router
     from app.pools.router import router as pools_router
+    from app.receivables.router import router as receivables_router
     from app.users.router import router as users_router
 
     for router in (
@@ -103,6 +107,10 @@ def create_app(
         imports_router,
         pools_router,
         leads_router,
+        pipeline_router,
+        contracts_router,
+        receivables_router,
+        orders_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(ops_router)

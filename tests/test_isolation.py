@@ -24,6 +24,14 @@ def _valid_body(spec: dict, operation: dict, user_id: object) -> dict:  # type: 
     schema = content["schema"]
     while "$ref" in schema:
         schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return _object_body(spec, schema, user_id)
+
+
+def _array_items(options: list) -> dict:  # type: ignore[type-arg]
+    return next((o.get("items", {}) for o in options if o.get("type") == "array"), {})
+
+
+def _object_body(spec: dict, schema: dict, user_id: object) -> dict:  # type: ignore[type-arg]
     body: dict[str, object] = {}
     for name in schema.get("required", []):
         prop = schema["properties"][name]
@@ -33,6 +41,13 @@ def _valid_body(spec: dict, operation: dict, user_id: object) -> dict:  # type: 
         kinds = {o.get("type") for o in options} | {o.get("format") for o in options}
         if "uuid" in kinds:
             body[name] = str(user_id)
+        elif "date" in kinds:
+            body[name] = "2026-01-01"
+        elif "number" in kinds:
+            body[name] = "1.00"
+        elif "array" in kinds and "$ref" in (items := _array_items(options)):
+            nested = spec["components"]["schemas"][items["$ref"].rsplit("/", 1)[1]]
+            body[name] = [_object_body(spec, nested, user_id)]
         elif "enum" in prop:
             body[name] = prop["enum"][0]
         elif "array" in kinds:
@@ -102,6 +117,106 @@ async def _customer_records(session, a) -> dict:  # type: ignore[no-untyped-def]
         "notification_id": Notification(workspace_id=a.id, user_id=a.owner.id, kind="x", title="x"),
     }
     session.add_all([r for k, r in rows.items() if k != "customer_id"])
+    await session.flush()
+    ids = {k: r.id for k, r in rows.items()}
+    ids.update(await _pipeline_records(session, a, c.id))
+    ids.update(await _cash_records(session, a, c.id))
+    return ids
+
+
+async def _cash_records(session, a, customer_id) -> dict:  # type: ignore[no-untyped-def]
+    """A contract with an installment, payment, invoice, and an order in workspace A."""
+    from datetime import date
+    from decimal import Decimal
+
+    from app.models.contracts import Contract
+    from app.models.orders import Order
+    from app.models.receivables import Installment, Invoice, Payment
+
+    contract = Contract(
+        workspace_id=a.id,
+        number="A-2026-0001",
+        title="A contract",
+        customer_id=customer_id,
+        owner_id=a.owner.id,
+        amount=Decimal("10.00"),
+        status="active",
+    )
+    session.add(contract)
+    await session.flush()
+    rows = {
+        "contract_id": contract,
+        "installment_id": Installment(
+            workspace_id=a.id,
+            contract_id=contract.id,
+            number=1,
+            due_date=date(2026, 1, 1),
+            amount=Decimal("10.00"),
+        ),
+        "payment_id": Payment(
+            workspace_id=a.id,
+            contract_id=contract.id,
+            amount=Decimal("1.00"),
+            currency="CNY",
+            received_on=date(2026, 1, 1),
+            method="cash",
+        ),
+        "invoice_id": Invoice(
+            workspace_id=a.id,
+            contract_id=contract.id,
+            title="A",
+            amount=Decimal("1.00"),
+            tax_rate=Decimal("0.13"),
+            tax_amount=Decimal("0.12"),
+            currency="CNY",
+        ),
+        "order_id": Order(
+            workspace_id=a.id,
+            order_number="A-1",
+            customer_id=customer_id,
+            channel="shop",
+            ordered_at=date(2026, 1, 1),
+            amount=Decimal("1.00"),
+        ),
+    }
+    session.add_all([r for k, r in rows.items() if k != "contract_id"])
+    await session.flush()
+    return {k: r.id for k, r in rows.items()}
+
+
+async def _pipeline_records(session, a, customer_id) -> dict:  # type: ignore[no-untyped-def]
+    """A pipeline, stage, deal, product and lost reason in workspace A."""
+    from decimal import Decimal
+
+    from app.models.pipeline import LostReason, Opportunity, Pipeline, PipelineStage, Product
+
+    pipeline = Pipeline(workspace_id=a.id, name="A pipeline", is_default=True)
+    session.add(pipeline)
+    await session.flush()
+    stage = PipelineStage(
+        workspace_id=a.id, pipeline_id=pipeline.id, name_zh="阶段", name_en="Stage", kind="open"
+    )
+    session.add(stage)
+    await session.flush()
+    rows = {
+        "pipeline_id": pipeline,
+        "stage_id": stage,
+        "opportunity_id": Opportunity(
+            workspace_id=a.id,
+            customer_id=customer_id,
+            name="A deal",
+            amount=Decimal("1.00"),
+            pipeline_id=pipeline.id,
+            stage_id=stage.id,
+            probability=10,
+            owner_id=a.owner.id,
+        ),
+        "product_id": Product(
+            workspace_id=a.id, sku="A-1", name="A product", list_price=Decimal("1.00")
+        ),
+        "reason_id": LostReason(workspace_id=a.id, label_zh="贵", label_en="Pricey"),
+    }
+    session.add_all([rows["opportunity_id"], rows["product_id"], rows["reason_id"]])
     await session.flush()
     return {k: r.id for k, r in rows.items()}
 

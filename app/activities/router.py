@@ -24,10 +24,13 @@ async def list_activities(
     sort: ActivitySort = Query("-occurred_at", description="Sort key"),  # type: ignore[valid-type]
     customer_id: uuid.UUID | None = Query(None, description="Only this customer's"),
     kind: schemas.ActivityKind | None = Query(None, description="Only this kind"),
+    opportunity_id: uuid.UUID | None = Query(None, description="Only this deal's"),
     ctx: Ctx = Depends(require("customers")),
 ) -> Page[schemas.Activity]:
     """Follow-ups on customers in your scope."""
-    rows, cursor, more = await service.list_activities(ctx, params, str(sort), customer_id, kind)
+    rows, cursor, more = await service.list_activities(
+        ctx, params, str(sort), customer_id, kind, opportunity_id
+    )
     return Page(
         data=[schemas.Activity.model_validate(r) for r in rows], next_cursor=cursor, has_more=more
     )
@@ -69,6 +72,7 @@ async def list_tasks(
     ),
     assignee_id: uuid.UUID | None = Query(None, description="Assignee"),
     customer_id: uuid.UUID | None = Query(None, description="Linked customer"),
+    opportunity_id: uuid.UUID | None = Query(None, description="Linked deal"),
     done: bool | None = Query(None, description="Only done / open tasks"),
     ctx: Ctx = Depends(require("customers")),
 ) -> Page[schemas.Task]:
@@ -81,6 +85,7 @@ async def list_tasks(
         assignee_id=assignee_id,
         customer_id=customer_id,
         done=done,
+        opportunity_id=opportunity_id,
     )
     return Page(
         data=[schemas.Task.model_validate(r) for r in rows], next_cursor=cursor, has_more=more

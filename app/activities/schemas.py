@@ -24,6 +24,7 @@ class Activity(ResponseSchema):
     id: uuid.UUID = Field(description="Follow-up id")
     customer_id: uuid.UUID | None = Field(description="Customer (null for a lead's follow-up)")
     lead_id: uuid.UUID | None = Field(description="Lead it was logged on, if any")
+    opportunity_id: uuid.UUID | None = Field(description="Deal it was about, if any")
     contact_id: uuid.UUID | None = Field(description="Contact spoken to")
     kind: ActivityKind = Field(description="call, visit, meeting, email, wechat, note, ...")
     content: str = Field(description="What happened")
@@ -40,6 +41,9 @@ class Activity(ResponseSchema):
 
 class ActivityCreate(RequestSchema):
     customer_id: uuid.UUID = Field(description="Customer")
+    opportunity_id: uuid.UUID | None = Field(
+        default=None, description="A deal of this customer it was about"
+    )
     contact_id: uuid.UUID | None = Field(default=None, description="Contact")
     kind: ActivityKind = Field(description="Kind")
     content: str = Field(min_length=1, max_length=10_000, description="What happened")
@@ -69,6 +73,7 @@ class Task(ResponseSchema):
     due_at: datetime | None = Field(description="Due")
     assignee_id: uuid.UUID | None = Field(description="Who does it")
     customer_id: uuid.UUID | None = Field(description="Linked customer")
+    opportunity_id: uuid.UUID | None = Field(description="Linked deal")
     activity_id: uuid.UUID | None = Field(description="Follow-up that planned it")
     kind: str = Field(description="todo, follow_up, renewal, ...")
     done_at: datetime | None = Field(description="Completed at")
@@ -82,6 +87,9 @@ class TaskCreate(RequestSchema):
     due_at: datetime | None = Field(default=None, description="Due")
     assignee_id: uuid.UUID | None = Field(default=None, description="Assignee (default: you)")
     customer_id: uuid.UUID | None = Field(default=None, description="Linked customer")
+    opportunity_id: uuid.UUID | None = Field(
+        default=None, description="Linked deal (its customer becomes the linked customer)"
+    )
     notes: str | None = Field(default=None, max_length=5000, description="Notes")
 
 

@@ -17,10 +17,13 @@ from app.core.pagination import ListParams
 from app.customers.repository import CustomerRepository, user_is_active
 from app.errors import FieldError, NotFound, UnprocessableEntity
 from app.models.customer import Activity, Contact, Notification, Task
+from app.models.pipeline import Opportunity
 from app.models.workspace import Workspace
+from app.pipeline.repository import OpportunityRepository
 
 ACTIVITY_FIELDS = (
     "customer_id",
+    "opportunity_id",
     "contact_id",
     "kind",
     "content",
@@ -32,7 +35,16 @@ ACTIVITY_FIELDS = (
     "next_follow_up_at",
     "satisfaction",
 )
-TASK_FIELDS = ("title", "due_at", "assignee_id", "customer_id", "kind", "done_at", "notes")
+TASK_FIELDS = (
+    "title",
+    "due_at",
+    "assignee_id",
+    "customer_id",
+    "opportunity_id",
+    "kind",
+    "done_at",
+    "notes",
+)
 
 
 async def create_activity(ctx: Ctx, data: schemas.ActivityCreate) -> Activity:
@@ -55,6 +67,16 @@ async def create_activity(ctx: Ctx, data: schemas.ActivityCreate) -> Activity:
                 code="invalid_reference",
                 errors=[
                     FieldError(field="body.contact_id", message="not a contact of the customer")
+                ],
+            )
+    if data.opportunity_id is not None:
+        deal = await _opportunity(ctx, data.opportunity_id)
+        if deal is None or deal.customer_id != customer.id:
+            raise UnprocessableEntity(
+                "The deal is not one of this customer's.",
+                code="invalid_reference",
+                errors=[
+                    FieldError(field="body.opportunity_id", message="not a deal of the customer")
                 ],
             )
     occurred = data.occurred_at or datetime.now(UTC)
@@ -81,6 +103,7 @@ async def create_activity(ctx: Ctx, data: schemas.ActivityCreate) -> Activity:
                 due_at=data.next_follow_up_at,
                 assignee_id=customer.owner_id or ctx.principal.user_id,
                 customer_id=customer.id,
+                opportunity_id=activity.opportunity_id,
                 activity_id=activity.id,
                 kind="follow_up",
             )
@@ -115,10 +138,13 @@ async def list_activities(
     sort: str,
     customer_id: uuid.UUID | None,
     kind: schemas.ActivityKind | None,
+    opportunity_id: uuid.UUID | None = None,
 ) -> tuple[Sequence[Activity], str | None, bool]:
     conds: list[ColumnElement[bool]] = []
     if customer_id:
         conds.append(Activity.customer_id == customer_id)
+    if opportunity_id:
+        conds.append(Activity.opportunity_id == opportunity_id)
     if kind:
         conds.append(Activity.kind == kind.value)
     return await ActivityRepository(ctx.session, ctx.principal).page(params, sort, *conds)
@@ -147,6 +173,7 @@ async def list_tasks(
     assignee_id: uuid.UUID | None,
     customer_id: uuid.UUID | None,
     done: bool | None,
+    opportunity_id: uuid.UUID | None = None,
 ) -> tuple[Sequence[Task], str | None, bool]:
     conds: list[ColumnElement[bool]] = []
     if view is schemas.TaskView.my_day:
@@ -160,6 +187,8 @@ async def list_tasks(
         conds.append(Task.assignee_id == assignee_id)
     if customer_id:
         conds.append(Task.customer_id == customer_id)
+    if opportunity_id:
+        conds.append(Task.opportunity_id == opportunity_id)
     if done is not None:
         conds.append(Task.done_at.is_not(None) if done else Task.done_at.is_(None))
     return await TaskRepository(ctx.session, ctx.principal).page(params, sort, *conds)
@@ -186,16 +215,35 @@ async def _check_task_refs(
         )
 
 
+async def _opportunity(ctx: Ctx, opportunity_id: uuid.UUID) -> Opportunity | None:
+    """The deal when the caller may see it (opportunities scope), else None."""
+    try:
+        return await OpportunityRepository(ctx.session, ctx.principal).get(opportunity_id)
+    except NotFound:
+        return None
+
+
 async def create_task(ctx: Ctx, data: schemas.TaskCreate) -> Task:
     assignee = data.assignee_id or ctx.principal.user_id
     await _check_task_refs(ctx, assignee, data.customer_id)
+    customer_id = data.customer_id
+    if data.opportunity_id is not None:
+        deal = await _opportunity(ctx, data.opportunity_id)
+        if deal is None or (customer_id is not None and deal.customer_id != customer_id):
+            raise UnprocessableEntity(
+                "Unknown deal, or not one of the linked customer's.",
+                code="invalid_reference",
+                errors=[FieldError(field="body.opportunity_id", message="unknown deal")],
+            )
+        customer_id = deal.customer_id
     task = Task(
         workspace_id=ctx.principal.workspace_id,
         created_by=ctx.principal.user_id,
         title=data.title,
         due_at=data.due_at,
         assignee_id=assignee,
-        customer_id=data.customer_id,
+        customer_id=customer_id,
+        opportunity_id=data.opportunity_id,
         notes=data.notes,
         kind="todo",
     )

@@ -37,6 +37,14 @@ customer_move_hooks: list[CustomerMoveHook] = []
 owned_counters: list[OwnedCounter] = []
 handover_hooks: list[HandoverHook] = []
 
+#: a duplicate customer merged into a survivor (duplicate id, survivor id): records that
+#: point at the duplicate (contracts, orders, deals) move to the survivor; called in the
+#: merge's transaction; returns {entity: rows moved}
+CustomerMergeHook = Callable[
+    [AsyncSession, Principal, uuid.UUID, uuid.UUID], Awaitable[dict[str, int]]
+]
+customer_merge_hooks: list[CustomerMergeHook] = []
+
 #: SQL conditions on `customers` that exempt a customer from automatic reclaim
 #: (e.g. "has an active contract"); each returns a boolean column expression
 ReclaimExemption = Callable[[], Any]

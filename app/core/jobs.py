@@ -26,7 +26,14 @@ from app.db import plain_url
 tasks = procrastinate.App(connector=procrastinate.PsycopgConnector())
 
 #: modules whose import registers tasks on `tasks` (each domain's jobs.py)
-TASK_MODULES = ["app.ops.jobs", "app.activities.jobs", "app.imports.jobs", "app.pools.jobs"]
+TASK_MODULES = [
+    "app.ops.jobs",
+    "app.activities.jobs",
+    "app.imports.jobs",
+    "app.pools.jobs",
+    "app.contracts.jobs",
+    "app.receivables.jobs",
+]
 
 
 @dataclass

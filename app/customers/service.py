@@ -1287,6 +1287,10 @@ async def merge(ctx: Ctx, survivor_id: uuid.UUID, data: schemas.Merge) -> Custom
             .all()
         )
         moved[model.__tablename__] = [str(i) for i in ids]
+    # deals, contracts, orders...: the domains that point at customers move their own rows
+    followed: dict[str, int] = {}
+    for hook in hooks.customer_merge_hooks:
+        followed.update(await hook(ctx.session, ctx.principal, duplicate.id, survivor.id))
     dup_before = snapshot(duplicate, CUSTOMER_FIELDS)
     duplicate.deleted_at = datetime.now(UTC)
     duplicate.merged_into_id = survivor.id
@@ -1316,6 +1320,7 @@ async def merge(ctx: Ctx, survivor_id: uuid.UUID, data: schemas.Merge) -> Custom
             **snapshot(survivor, CUSTOMER_FIELDS),
             "merged_from": str(duplicate.id),
             "moved": moved,
+            "moved_by_other_domains": followed,
         },
     )
     await record_mutation(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -20,6 +21,15 @@ LEADS = [
     ("吴小姐", "东莞长安电子厂", "广东", "东莞", "new", "13825590006"),
     ("郑先生", "常州武进机械有限公司", "江苏", "常州", "qualified", "13915190007"),
 ]
+
+
+def _note(rule: AssignmentRule, owner: uuid.UUID | None) -> str:
+    """What the assignment would have written (see app.leads.assignment)."""
+    if owner is None:
+        return "no assignment rule matched; waiting in the lead pool"
+    if rule.strategy == "least_loaded":
+        return f"rule '{rule.name}', least loaded (0 open leads)"
+    return f"rule '{rule.name}', round-robin"
 
 
 async def build_leads(ctx: DemoContext) -> None:
@@ -53,27 +63,26 @@ async def build_leads(ctx: DemoContext) -> None:
         )
     )
     east = [ctx.users["li.lei"], ctx.users["han.meimei"], ctx.users["chen.jing"]]
-    s.add(
-        AssignmentRule(
-            workspace_id=ctx.workspace_id,
-            name="华东官网线索 East China web leads",
-            position=1,
-            strategy="round_robin",
-            user_ids=east,
-            conditions={"provinces": ["浙江", "江苏", "上海", "安徽"]},
-            state={"last_user_id": str(east[1])},
-        )
+    east_rule = AssignmentRule(
+        workspace_id=ctx.workspace_id,
+        name="华东官网线索 East China web leads",
+        position=1,
+        strategy="round_robin",
+        user_ids=east,
+        conditions={"provinces": ["浙江", "江苏", "上海", "安徽"]},
+        state={"last_user_id": str(east[1])},
     )
-    s.add(
-        AssignmentRule(
-            workspace_id=ctx.workspace_id,
-            name="其他地区 Everything else",
-            position=9,
-            strategy="least_loaded",
-            user_ids=[ctx.users["huang.min"], ctx.users["emma.wilson"]],
-            capacity=50,
-        )
+    s.add(east_rule)
+    rest_rule = AssignmentRule(
+        workspace_id=ctx.workspace_id,
+        name="其他地区 Everything else",
+        position=9,
+        strategy="least_loaded",
+        user_ids=[ctx.users["huang.min"], ctx.users["emma.wilson"]],
+        capacity=50,
     )
+    s.add(rest_rule)
+    await s.flush()
     now = datetime.now(UTC)
     for i, (name, company, province, city, status, phone) in enumerate(LEADS):
         owner = (
@@ -95,9 +104,8 @@ async def build_leads(ctx: DemoContext) -> None:
                 campaign_id=expo.id if i % 2 else web.id,
                 owner_id=owner,
                 score=40 + 7 * i,
-                assignment_note="rule '华东官网线索 East China web leads', round-robin"
-                if owner
-                else "no assignment rule matched; waiting in the lead pool",
+                assigned_rule_id=(east_rule if owner in east else rest_rule).id if owner else None,
+                assignment_note=_note(east_rule if owner in east else rest_rule, owner),
                 created_at=now - timedelta(days=i * 3),
             )
         )

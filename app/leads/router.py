@@ -37,6 +37,7 @@ async def list_leads(
     owner_id: uuid.UUID | None = Query(None, description="Owner"),
     campaign_id: uuid.UUID | None = Query(None, description="Campaign"),
     unassigned: bool | None = Query(None, description="Only leads without / with an owner"),
+    source: str | None = Query(None, max_length=100, description="Source equals"),
     ctx: Ctx = Depends(require("leads")),
 ) -> Page[schemas.Lead]:
     """Leads in your scope."""
@@ -49,6 +50,7 @@ async def list_leads(
         owner_id=owner_id,
         campaign_id=campaign_id,
         unassigned=unassigned,
+        source=source,
     )
     return Page(
         data=[schemas.Lead.model_validate(r) for r in rows], next_cursor=cursor, has_more=more
@@ -170,6 +172,39 @@ async def create_campaign(
 
 
 @router.get(
+    "/campaigns/{campaign_id}",
+    response_model=schemas.Campaign,
+    tags=["campaigns"],
+    responses=problem_responses(NotFound),
+)
+async def get_campaign(
+    campaign_id: uuid.UUID, response: Response, ctx: Ctx = Depends(require("leads"))
+) -> schemas.Campaign:
+    """One campaign."""
+    campaign = schemas.Campaign.model_validate(await service.get_campaign(ctx, campaign_id))
+    set_etag(response, campaign.version)
+    return campaign
+
+
+@router.patch(
+    "/campaigns/{campaign_id}",
+    response_model=schemas.Campaign,
+    tags=["campaigns"],
+    responses=problem_responses(NotFound, Forbidden, PreconditionFailed),
+)
+async def update_campaign(
+    campaign_id: uuid.UUID,
+    data: schemas.CampaignUpdate,
+    version: int | None = Depends(if_match),
+    ctx: Ctx = Depends(require("leads", write=True)),
+) -> schemas.Campaign:
+    """Change a campaign (name, channel, budget and actual cost, dates, status)."""
+    return schemas.Campaign.model_validate(
+        await service.update_campaign(ctx, campaign_id, data, version)
+    )
+
+
+@router.get(
     "/campaigns/{campaign_id}/stats",
     response_model=schemas.CampaignStats,
     tags=["campaigns"],
@@ -209,6 +244,39 @@ async def create_rule(
 ) -> schemas.AssignmentRule:
     """Add an assignment rule (managers and admins)."""
     return schemas.AssignmentRule.model_validate(await service.create_rule(ctx, data))
+
+
+@router.patch(
+    "/assignment-rules/{rule_id}",
+    response_model=schemas.AssignmentRule,
+    tags=["assignment-rules"],
+    responses=problem_responses(NotFound, Forbidden, PreconditionFailed),
+)
+async def update_rule(
+    rule_id: uuid.UUID,
+    data: schemas.AssignmentRuleUpdate,
+    version: int | None = Depends(if_match),
+    ctx: Ctx = Depends(require("leads", write=True)),
+) -> schemas.AssignmentRule:
+    """Change an assignment rule (managers and admins)."""
+    return schemas.AssignmentRule.model_validate(
+        await service.update_rule(ctx, rule_id, data, version)
+    )
+
+
+@router.post(
+    "/assignment-rules/reorder",
+    response_model=list[schemas.AssignmentRule],
+    tags=["assignment-rules"],
+    responses=problem_responses(NotFound, Forbidden),
+)
+async def reorder_rules(
+    data: schemas.AssignmentRuleOrder, ctx: Ctx = Depends(require("leads", write=True))
+) -> list[schemas.AssignmentRule]:
+    """Set the order rules are tried in (the listed rules get positions 1, 2, ...)."""
+    return [
+        schemas.AssignmentRule.model_validate(r) for r in await service.reorder_rules(ctx, data)
+    ]
 
 
 @router.delete(

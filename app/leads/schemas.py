@@ -142,6 +142,23 @@ class CampaignCreate(RequestSchema):
     )
 
 
+class CampaignUpdate(RequestSchema):
+    name: str | None = Field(default=None, min_length=1, max_length=150, description="Name")
+    channel: str | None = Field(default=None, max_length=60, description="Channel")
+    budget: Decimal | None = Field(
+        default=None, ge=0, max_digits=18, decimal_places=2, description="Budget"
+    )
+    actual_cost: Decimal | None = Field(
+        default=None, ge=0, max_digits=18, decimal_places=2, description="Actual cost"
+    )
+    currency: str | None = Field(default=None, pattern="^[A-Z]{3}$", description="Currency")
+    start_date: date | None = Field(default=None, description="Start")
+    end_date: date | None = Field(default=None, description="End")
+    status: str | None = Field(
+        default=None, pattern="^(planned|active|completed|cancelled)$", description="Status"
+    )
+
+
 class CampaignStats(ResponseSchema):
     campaign_id: uuid.UUID = Field(description="Campaign")
     leads: int = Field(description="Leads from it")
@@ -183,6 +200,24 @@ class AssignmentRuleCreate(RequestSchema):
     team_id: uuid.UUID | None = Field(default=None, description="Team (strategy `team`)")
     weights: dict[str, int] = Field(default_factory=dict, description="Weights by user id")
     capacity: int | None = Field(default=None, ge=1, le=100_000, description="Max open leads")
+
+
+class AssignmentRuleUpdate(RequestSchema):
+    name: str | None = Field(default=None, min_length=1, max_length=150, description="Name")
+    position: int | None = Field(default=None, ge=0, le=10_000, description="Order")
+    active: bool | None = Field(default=None, description="Active")
+    conditions: RuleConditions | None = Field(default=None, description="Conditions")
+    strategy: Strategy | None = Field(default=None, description="Strategy")
+    user_ids: list[uuid.UUID] | None = Field(default=None, max_length=500, description="Candidates")
+    team_id: uuid.UUID | None = Field(default=None, description="Team (strategy `team`)")
+    weights: dict[str, int] | None = Field(default=None, description="Weights by user id")
+    capacity: int | None = Field(default=None, ge=1, le=100_000, description="Max open leads")
+
+
+class AssignmentRuleOrder(RequestSchema):
+    rule_ids: list[uuid.UUID] = Field(
+        min_length=1, max_length=500, description="Rule ids in the order they should be tried"
+    )
 
 
 class RulePreview(ResponseSchema):

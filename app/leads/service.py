@@ -6,6 +6,7 @@ import secrets
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
@@ -125,6 +126,7 @@ async def list_leads(
     owner_id: uuid.UUID | None,
     campaign_id: uuid.UUID | None,
     unassigned: bool | None,
+    source: str | None,
 ) -> tuple[Sequence[Lead], str | None, bool]:
     conds: list[ColumnElement[bool]] = []
     if q:
@@ -140,6 +142,8 @@ async def list_leads(
         conds.append(Lead.owner_id == owner_id)
     if campaign_id:
         conds.append(Lead.campaign_id == campaign_id)
+    if source:
+        conds.append(Lead.source == source)
     if unassigned is not None:
         conds.append(Lead.owner_id.is_(None) if unassigned else Lead.owner_id.is_not(None))
     return await LeadRepository(ctx.session, ctx.principal).page(params, sort, *conds)
@@ -315,6 +319,14 @@ async def convert(ctx: Ctx, lead_id: uuid.UUID, data: schemas.Convert) -> schema
 # --- campaigns ---------------------------------------------------------------------------
 
 
+CENT = Decimal("0.01")
+
+
+def _cents(amount: Decimal | None) -> Decimal | None:
+    """An amount as NUMERIC(18,2) stores it, so a response reads like the next GET."""
+    return None if amount is None else amount.quantize(CENT, ROUND_HALF_UP)
+
+
 async def create_campaign(ctx: Ctx, data: schemas.CampaignCreate) -> Campaign:
     if data.start_date and data.end_date and data.end_date < data.start_date:
         raise UnprocessableEntity(
@@ -324,7 +336,10 @@ async def create_campaign(ctx: Ctx, data: schemas.CampaignCreate) -> Campaign:
         )
     campaign = Campaign(
         workspace_id=ctx.principal.workspace_id,
-        **data.model_dump(),
+        **(
+            data.model_dump()
+            | {"budget": _cents(data.budget), "actual_cost": _cents(data.actual_cost)}
+        ),
         created_by=ctx.principal.user_id,
     )
     ctx.session.add(campaign)
@@ -338,6 +353,59 @@ async def create_campaign(ctx: Ctx, data: schemas.CampaignCreate) -> Campaign:
         sequence=1,
         before=None,
         after=data.model_dump(),
+    )
+    return campaign
+
+
+CAMPAIGN_FIELDS = (
+    "name",
+    "channel",
+    "budget",
+    "actual_cost",
+    "currency",
+    "start_date",
+    "end_date",
+    "status",
+)
+
+
+async def get_campaign(ctx: Ctx, campaign_id: uuid.UUID) -> Campaign:
+    return await CampaignRepository(ctx.session, ctx.principal).get(campaign_id)
+
+
+async def update_campaign(
+    ctx: Ctx, campaign_id: uuid.UUID, data: schemas.CampaignUpdate, if_match: int | None
+) -> Campaign:
+    campaign = await CampaignRepository(ctx.session, ctx.principal).get_writable(
+        campaign_id, if_match=if_match
+    )
+    before = snapshot(campaign, CAMPAIGN_FIELDS)
+    for name in data.model_fields_set:
+        value = getattr(data, name)
+        if value is None and name in ("name", "currency", "status"):
+            raise UnprocessableEntity(
+                f"{name} cannot be empty.",
+                errors=[FieldError(field=f"body.{name}", message="cannot be null")],
+            )
+        setattr(campaign, name, value)
+    campaign.budget = _cents(campaign.budget)
+    campaign.actual_cost = _cents(campaign.actual_cost)
+    if campaign.start_date and campaign.end_date and campaign.end_date < campaign.start_date:
+        raise UnprocessableEntity(
+            "The campaign ends before it starts.",
+            code="invalid_dates",
+            errors=[FieldError(field="body.end_date", message="before start_date")],
+        )
+    await ctx.session.flush()
+    await record_mutation(
+        ctx.session,
+        ctx.principal,
+        entity="campaign",
+        action="updated",
+        entity_id=campaign.id,
+        sequence=campaign.version,
+        before=before,
+        after=snapshot(campaign, CAMPAIGN_FIELDS),
     )
     return campaign
 
@@ -372,20 +440,37 @@ def _require_manager(ctx: Ctx) -> None:
         raise Forbidden("Managers and admins manage assignment rules.")
 
 
-async def create_rule(ctx: Ctx, data: schemas.AssignmentRuleCreate) -> AssignmentRule:
-    _require_manager(ctx)
-    if data.strategy is schemas.Strategy.team and data.team_id is None:
+RULE_FIELDS = (
+    "name",
+    "position",
+    "active",
+    "conditions",
+    "strategy",
+    "user_ids",
+    "team_id",
+    "weights",
+    "capacity",
+)
+
+
+def _check_candidates(strategy: str, user_ids: Sequence[uuid.UUID], team_id: object) -> None:
+    if strategy == schemas.Strategy.team and team_id is None:
         raise UnprocessableEntity(
             "A team strategy needs a team.",
             code="team_required",
             errors=[FieldError(field="body.team_id", message="required")],
         )
-    if data.strategy is not schemas.Strategy.team and not data.user_ids:
+    if strategy != schemas.Strategy.team and not user_ids:
         raise UnprocessableEntity(
             "Pick at least one user.",
             code="users_required",
             errors=[FieldError(field="body.user_ids", message="required")],
         )
+
+
+async def create_rule(ctx: Ctx, data: schemas.AssignmentRuleCreate) -> AssignmentRule:
+    _require_manager(ctx)
+    _check_candidates(data.strategy, data.user_ids, data.team_id)
     rule = AssignmentRule(
         workspace_id=ctx.principal.workspace_id,
         name=data.name,
@@ -419,6 +504,84 @@ async def list_rules(
     ctx: Ctx, params: ListParams
 ) -> tuple[Sequence[AssignmentRule], str | None, bool]:
     return await RuleRepository(ctx.session, ctx.principal).page(params, "position")
+
+
+async def update_rule(
+    ctx: Ctx, rule_id: uuid.UUID, data: schemas.AssignmentRuleUpdate, if_match: int | None
+) -> AssignmentRule:
+    """Change a rule; a new strategy or candidate list starts its turn-taking afresh."""
+    _require_manager(ctx)
+    rule = await RuleRepository(ctx.session, ctx.principal).get_writable(rule_id, if_match=if_match)
+    before = snapshot(rule, RULE_FIELDS)
+    fields = data.model_fields_set
+    for name in fields & {"name", "position", "active", "strategy", "user_ids", "weights"}:
+        value = getattr(data, name)
+        if value is None:
+            raise UnprocessableEntity(
+                f"{name} cannot be empty.",
+                errors=[FieldError(field=f"body.{name}", message="cannot be null")],
+            )
+        setattr(rule, name, value.value if isinstance(value, schemas.Strategy) else value)
+    if "conditions" in fields:
+        conditions = data.conditions or schemas.RuleConditions()
+        rule.conditions = conditions.model_dump(mode="json")
+    if "team_id" in fields:
+        rule.team_id = data.team_id
+    if "capacity" in fields:
+        rule.capacity = data.capacity
+    _check_candidates(rule.strategy, rule.user_ids, rule.team_id)
+    if fields & {"strategy", "user_ids", "team_id", "weights"}:
+        rule.state = {}
+    await ctx.session.flush()
+    await record_mutation(
+        ctx.session,
+        ctx.principal,
+        entity="assignment_rule",
+        action="updated",
+        entity_id=rule.id,
+        sequence=rule.version,
+        before=before,
+        after=snapshot(rule, RULE_FIELDS),
+    )
+    return rule
+
+
+async def reorder_rules(ctx: Ctx, data: schemas.AssignmentRuleOrder) -> Sequence[AssignmentRule]:
+    """Positions 1..n in the given order; rules not listed keep theirs."""
+    _require_manager(ctx)
+    if len(set(data.rule_ids)) != len(data.rule_ids):
+        raise UnprocessableEntity(
+            "A rule appears twice.",
+            code="duplicate_rule_ids",
+            errors=[FieldError(field="body.rule_ids", message="listed twice")],
+        )
+    repo = RuleRepository(ctx.session, ctx.principal)
+    rules = [await repo.get_writable(rule_id) for rule_id in data.rule_ids]
+    for position, rule in enumerate(rules, start=1):
+        if rule.position == position:
+            continue
+        before = rule.position
+        rule.position = position
+        await ctx.session.flush()
+        await record_mutation(
+            ctx.session,
+            ctx.principal,
+            entity="assignment_rule",
+            action="updated",
+            entity_id=rule.id,
+            sequence=rule.version,
+            before={"position": before},
+            after={"position": position},
+        )
+    return (
+        (
+            await ctx.session.execute(
+                repo.readable().order_by(AssignmentRule.position, AssignmentRule.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
 
 
 async def delete_rule(ctx: Ctx, rule_id: uuid.UUID) -> None:

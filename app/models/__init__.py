@@ -2,6 +2,7 @@
 
 from app.core.models import Base
 from app.models.audit import AuditEntry
+from app.models.contracts import Contract, ContractCounter
 from app.models.customer import (
     Activity,
     Contact,
@@ -18,7 +19,18 @@ from app.models.event import Event
 from app.models.idempotency import IdempotencyKey
 from app.models.imports import ImportJob
 from app.models.lead import AssignmentRule, Campaign, Lead, PublicSubmission, WebForm
+from app.models.orders import Order, OrderItem
+from app.models.pipeline import (
+    LostReason,
+    Opportunity,
+    OpportunityItem,
+    OpportunityStageVisit,
+    Pipeline,
+    PipelineStage,
+    Product,
+)
 from app.models.pool import Pool
+from app.models.receivables import Installment, Invoice, Payment, PaymentAllocation
 from app.models.user import ApiKey, LoginFailure, Team, User, UserSession
 from app.models.workspace import Workspace
 
@@ -30,6 +42,8 @@ __all__ = [
     "Base",
     "Campaign",
     "Contact",
+    "Contract",
+    "ContractCounter",
     "CustomFieldDef",
     "Customer",
     "CustomerCollaborator",
@@ -37,11 +51,24 @@ __all__ = [
     "Event",
     "IdempotencyKey",
     "ImportJob",
+    "Installment",
+    "Invoice",
     "Lead",
     "LoginFailure",
+    "LostReason",
     "Notification",
+    "Opportunity",
+    "OpportunityItem",
+    "OpportunityStageVisit",
+    "Order",
+    "OrderItem",
     "OwnershipChange",
+    "Payment",
+    "PaymentAllocation",
+    "Pipeline",
+    "PipelineStage",
     "Pool",
+    "Product",
     "PublicSubmission",
     "Tag",
     "Task",

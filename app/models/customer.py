@@ -338,6 +338,14 @@ class Activity(TenantEntity, CreatedByMixin, Base):
             "lead_id",
             postgresql_where=text("lead_id IS NOT NULL"),
         ),
+        tenant_fk(["opportunity_id"], "opportunities", ondelete="SET NULL"),
+        Index(
+            "ix_activities_workspace_id_opportunity",
+            "workspace_id",
+            "opportunity_id",
+            "occurred_at",
+            postgresql_where=text("opportunity_id IS NOT NULL"),
+        ),
         CheckConstraint("customer_id IS NOT NULL OR lead_id IS NOT NULL", name="subject"),
     )
     __scope_module__ = "customers"
@@ -346,6 +354,8 @@ class Activity(TenantEntity, CreatedByMixin, Base):
     #: the customer, or (before conversion) null with `lead_id` set
     customer_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
     lead_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+    #: the deal it was about, if any (the customer's timeline still shows it)
+    opportunity_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
     contact_id: Mapped[uuid.UUID | None] = mapped_column()
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     content: Mapped[str] = mapped_column(Text, nullable=False)
@@ -366,6 +376,13 @@ class Task(TenantEntity, CreatedByMixin, Base):
             "ix_tasks_workspace_id_assignee_due", "workspace_id", "assignee_id", "done_at", "due_at"
         ),
         Index("ix_tasks_workspace_id_customer", "workspace_id", "customer_id"),
+        tenant_fk(["opportunity_id"], "opportunities", ondelete="SET NULL"),
+        Index(
+            "ix_tasks_workspace_id_opportunity",
+            "workspace_id",
+            "opportunity_id",
+            postgresql_where=text("opportunity_id IS NOT NULL"),
+        ),
     )
     __scope_module__ = "customers"
     __owner_column__ = "assignee_id"
@@ -374,6 +391,7 @@ class Task(TenantEntity, CreatedByMixin, Base):
     due_at: Mapped[datetime | None] = mapped_column()
     assignee_id: Mapped[uuid.UUID | None] = mapped_column()
     customer_id: Mapped[uuid.UUID | None] = mapped_column()
+    opportunity_id: Mapped[uuid.UUID | None] = mapped_column()
     activity_id: Mapped[uuid.UUID | None] = mapped_column()
     kind: Mapped[str] = mapped_column(String(20), nullable=False, default="todo")
     done_at: Mapped[datetime | None] = mapped_column()

@@ -86,4 +86,8 @@ async def create_workspace(
         before=None,
         after=snapshot(owner, ("email", "name", "role", "team_id", "is_active")),
     )
+    # every workspace starts with the standard sales pipeline and lost reasons
+    from app.pipeline.service import create_default_pipeline
+
+    await create_default_pipeline(session, workspace_id, actor)
     return NewWorkspace(workspace, owner)

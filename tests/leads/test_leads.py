@@ -245,3 +245,154 @@ class TestPublicForm:
         assert got["status"] == "contacted"
         await use(session, tenant.id)
         assert await session.scalar(select(func.count()).select_from(Activity)) == 1
+
+
+class TestRuleEditing:
+    async def test_reorder_changes_which_rule_assigns(
+        self, session, tenant, owner_client, client_for
+    ) -> None:
+        a, b = await reps(session, tenant, 2)
+        await session.commit()
+        first = (
+            await owner_client.post(
+                "/api/v1/assignment-rules",
+                json={
+                    "name": "to A",
+                    "position": 1,
+                    "strategy": "fixed_user",
+                    "user_ids": [str(a.id)],
+                },
+            )
+        ).json()
+        second = (
+            await owner_client.post(
+                "/api/v1/assignment-rules",
+                json={
+                    "name": "to B",
+                    "position": 2,
+                    "strategy": "fixed_user",
+                    "user_ids": [str(b.id)],
+                },
+            )
+        ).json()
+        lead = (await owner_client.post("/api/v1/leads", json={"name": "before"})).json()
+        assert lead["owner_id"] == str(a.id)
+
+        r = await owner_client.post(
+            "/api/v1/assignment-rules/reorder", json={"rule_ids": [second["id"], first["id"]]}
+        )
+        assert r.status_code == 200, r.text
+        assert [(x["name"], x["position"]) for x in r.json()] == [("to B", 1), ("to A", 2)]
+        lead = (await owner_client.post("/api/v1/leads", json={"name": "after"})).json()
+        assert lead["owner_id"] == str(b.id)
+        assert lead["assignment_note"] == f"rule 'to B', fixed user {b.name}"
+
+        twice = await owner_client.post(
+            "/api/v1/assignment-rules/reorder", json={"rule_ids": [first["id"], first["id"]]}
+        )
+        assert_problem(twice, 422, "duplicate_rule_ids")
+        rep = await client_for(a)
+        refused = await rep.post(
+            "/api/v1/assignment-rules/reorder", json={"rule_ids": [first["id"]]}
+        )
+        assert_problem(refused, 403, "forbidden")
+
+    async def test_update_rule_validates_and_honours_if_match(
+        self, session, tenant, owner_client, client_for
+    ) -> None:
+        a, b = await reps(session, tenant, 2)
+        await session.commit()
+        rule = (
+            await owner_client.post(
+                "/api/v1/assignment-rules",
+                json={
+                    "name": "web",
+                    "strategy": "round_robin",
+                    "user_ids": [str(a.id)],
+                    "conditions": {"sources": ["web"]},
+                },
+            )
+        ).json()
+        url = f"/api/v1/assignment-rules/{rule['id']}"
+        r = await owner_client.patch(
+            url,
+            json={
+                "name": "web and expo",
+                "user_ids": [str(b.id), str(a.id)],
+                "conditions": {"sources": ["web", "expo"], "provinces": ["浙江"]},
+                "capacity": 20,
+            },
+            headers={"If-Match": f'W/"{rule["version"]}"'},
+        )
+        assert r.status_code == 200, r.text
+        updated = r.json()
+        assert updated["name"] == "web and expo"
+        assert updated["user_ids"] == [str(b.id), str(a.id)]
+        assert updated["conditions"]["sources"] == ["web", "expo"]
+        assert updated["capacity"] == 20
+        lead = (
+            await owner_client.post(
+                "/api/v1/leads", json={"name": "x", "source": "expo", "province": "浙江"}
+            )
+        ).json()
+        assert lead["owner_id"] == str(b.id)
+
+        stale = await owner_client.patch(
+            url, json={"active": False}, headers={"If-Match": f'W/"{rule["version"]}"'}
+        )
+        assert_problem(stale, 412, "precondition_failed")
+        no_team = await owner_client.patch(url, json={"strategy": "team"})
+        assert_problem(no_team, 422, "team_required")
+        no_users = await owner_client.patch(url, json={"user_ids": []})
+        assert_problem(no_users, 422, "users_required")
+        rep = await client_for(a)
+        assert_problem(await rep.patch(url, json={"active": False}), 403, "forbidden")
+        kept = (await owner_client.get("/api/v1/assignment-rules")).json()["data"]
+        assert [(x["name"], x["active"]) for x in kept] == [("web and expo", True)]
+
+
+class TestCampaigns:
+    async def test_get_and_update_campaign(self, session, tenant, owner_client) -> None:
+        created = (
+            await owner_client.post(
+                "/api/v1/campaigns",
+                json={"name": "春季展会", "budget": "50000", "start_date": "2026-03-01"},
+            )
+        ).json()
+        url = f"/api/v1/campaigns/{created['id']}"
+        got = await owner_client.get(url)
+        assert got.status_code == 200
+        assert got.headers["etag"] == f'W/"{created["version"]}"'
+        r = await owner_client.patch(
+            url,
+            json={"actual_cost": "48250.5", "status": "completed", "end_date": "2026-03-05"},
+            headers={"If-Match": got.headers["etag"]},
+        )
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert (body["budget"], body["actual_cost"], body["status"]) == (
+            "50000.00",
+            "48250.50",
+            "completed",
+        )
+        bad = await owner_client.patch(url, json={"end_date": "2026-02-01"})
+        body = assert_problem(bad, 422, "invalid_dates")
+        assert body["errors"][0]["field"] == "body.end_date"
+        assert_problem(
+            await owner_client.patch(url, json={"name": "x"}, headers={"If-Match": 'W/"1"'}),
+            412,
+            "precondition_failed",
+        )
+        assert_problem(await owner_client.patch(url, json={"name": None}), 422, "validation_error")
+        assert (await owner_client.get(url)).json()["name"] == "春季展会"
+
+    async def test_leads_filter_by_source(self, session, tenant, owner_client) -> None:
+        for name, source in [("a", "官网表单"), ("b", "展会"), ("c", "官网表单")]:
+            await owner_client.post(
+                "/api/v1/leads",
+                json={"name": name, "source": source, "owner_id": str(tenant.owner.id)},
+            )
+        page = (
+            await owner_client.get("/api/v1/leads", params={"source": "官网表单", "sort": "name"})
+        ).json()
+        assert [lead["name"] for lead in page["data"]] == ["a", "c"]

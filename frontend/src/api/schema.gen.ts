@@ -136,6 +136,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assignment-rules/reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reorder Rules
+         * @description Set the order rules are tried in (the listed rules get positions 1, 2, ...).
+         */
+        post: operations["assignment-rules:reorder_rules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assignment-rules/{rule_id}": {
         parameters: {
             query?: never;
@@ -153,7 +173,11 @@ export interface paths {
         delete: operations["assignment-rules:delete_rule"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update Rule
+         * @description Change an assignment rule (managers and admins).
+         */
+        patch: operations["assignment-rules:update_rule"];
         trace?: never;
     };
     "/api/v1/audit-log": {
@@ -280,6 +304,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/{campaign_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Campaign
+         * @description One campaign.
+         */
+        get: operations["campaigns:get_campaign"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Campaign
+         * @description Change a campaign (name, channel, budget and actual cost, dates, status).
+         */
+        patch: operations["campaigns:update_campaign"];
+        trace?: never;
+    };
     "/api/v1/campaigns/{campaign_id}/stats": {
         parameters: {
             query?: never;
@@ -346,6 +394,164 @@ export interface paths {
          * @description Change a contact.
          */
         patch: operations["contacts:update_contact"];
+        trace?: never;
+    };
+    "/api/v1/contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Contracts
+         * @description Contracts in your scope, with their money totals.
+         */
+        get: operations["contracts:list_contracts"];
+        put?: never;
+        /**
+         * Create Contract
+         * @description Create a draft contract (numbered HT-2026-0001 ...); from a won deal, pass only
+         *     `opportunity_id`.
+         */
+        post: operations["contracts:create_contract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/{contract_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Contract
+         * @description One contract with its totals: planned, received, invoiced, outstanding, overdue.
+         */
+        get: operations["contracts:get_contract"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Contract
+         * @description Delete a draft (recycle bin); approved contracts are terminated instead.
+         */
+        delete: operations["contracts:delete_contract"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Contract
+         * @description Change a contract; approved contracts keep their money terms (409 contract_locked).
+         */
+        patch: operations["contracts:update_contract"];
+        trace?: never;
+    };
+    "/api/v1/contracts/{contract_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Contract
+         * @description Approve a pending contract: it becomes active (managers, admins, owners).
+         */
+        post: operations["contracts:approve_contract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/{contract_id}/payment-plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Payment Plan
+         * @description A contract's installments with their derived status, paid and outstanding amounts.
+         */
+        get: operations["receivables:get_payment_plan"];
+        /**
+         * Replace Payment Plan
+         * @description Replace the plan; installments must add up to the contract amount (422 says by how
+         *     much they don't). If-Match takes the contract's ETag.
+         */
+        put: operations["receivables:replace_payment_plan"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/{contract_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject Contract
+         * @description Send a pending contract back to draft with a comment (managers, admins, owners).
+         */
+        post: operations["contracts:reject_contract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/{contract_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit Contract
+         * @description Send a draft for approval.
+         */
+        post: operations["contracts:submit_contract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/{contract_id}/terminate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Terminate Contract
+         * @description End an active contract early, with a reason; unpaid installments are voided.
+         */
+        post: operations["contracts:terminate_contract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/custom-fields": {
@@ -925,6 +1131,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Invoices
+         * @description Invoices of the contracts in your scope.
+         */
+        get: operations["invoices:list_invoices"];
+        put?: never;
+        /**
+         * Create Invoice
+         * @description Request an invoice for a contract (or record an issued one by giving its number).
+         */
+        post: operations["invoices:create_invoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{invoice_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Invoice
+         * @description One invoice.
+         */
+        get: operations["invoices:get_invoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{invoice_id}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue Invoice
+         * @description Mark a requested invoice as issued, with its number.
+         */
+        post: operations["invoices:issue_invoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{invoice_id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void Invoice
+         * @description Void an invoice (red-letter it); it no longer counts as invoiced.
+         */
+        post: operations["invoices:void_invoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leads": {
         parameters: {
             query?: never;
@@ -1015,6 +1305,54 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lost-reasons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Lost Reasons
+         * @description The configurable list of reasons a deal is lost for.
+         */
+        get: operations["lost-reasons:list_lost_reasons"];
+        put?: never;
+        /**
+         * Create Lost Reason
+         * @description Add a lost reason (managers and admins).
+         */
+        post: operations["lost-reasons:create_lost_reason"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lost-reasons/{reason_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Lost Reason
+         * @description Remove a lost reason (deals lost for it keep it).
+         */
+        delete: operations["lost-reasons:delete_lost_reason"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Lost Reason
+         * @description Relabel, reorder or deactivate a lost reason.
+         */
+        patch: operations["lost-reasons:update_lost_reason"];
         trace?: never;
     };
     "/api/v1/me": {
@@ -1117,6 +1455,432 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Opportunities
+         * @description Opportunities in your scope; `cf.<key>=value` filters on custom fields.
+         */
+        get: operations["opportunities:list_opportunities"];
+        put?: never;
+        /**
+         * Create Opportunity
+         * @description Create a deal. With line items, its amount is the sum of their line totals
+         *     (quantity × unit price × (1 − discount %), each rounded half-up to the cent).
+         */
+        post: operations["opportunities:create_opportunity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/opportunities/{opportunity_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Opportunity
+         * @description One deal with its line items.
+         */
+        get: operations["opportunities:get_opportunity"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Opportunity
+         * @description Move a deal to the recycle bin.
+         */
+        delete: operations["opportunities:delete_opportunity"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Opportunity
+         * @description Change a deal; `items` replaces all line items (and so the amount). Stages change
+         *     through move, win and lose.
+         */
+        patch: operations["opportunities:update_opportunity"];
+        trace?: never;
+    };
+    "/api/v1/opportunities/{opportunity_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Opportunity History
+         * @description Stage history: when the deal entered and left each stage, and the time it spent there.
+         */
+        get: operations["opportunities:opportunity_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/opportunities/{opportunity_id}/lose": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lose Opportunity
+         * @description Lose a deal with a reason (moves it to the pipeline's lost stage; sets lost_at).
+         */
+        post: operations["opportunities:lose_opportunity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/opportunities/{opportunity_id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move Opportunity
+         * @description Move a deal to a stage: a won stage wins it, a lost stage loses it (lost reason
+         *     required), an open stage reopens a closed deal.
+         */
+        post: operations["opportunities:move_opportunity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/opportunities/{opportunity_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore Opportunity
+         * @description Bring a deal back from the recycle bin.
+         */
+        post: operations["opportunities:restore_opportunity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/opportunities/{opportunity_id}/win": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Win Opportunity
+         * @description Win a deal (moves it to the pipeline's won stage; sets won_at).
+         */
+        post: operations["opportunities:win_opportunity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Orders
+         * @description Orders of the customers in your scope (unmatched ones: owners and admins).
+         */
+        get: operations["orders:list_orders"];
+        put?: never;
+        /**
+         * Create Order
+         * @description Record an order; its customer is matched by buyer id, phone, then e-mail.
+         */
+        post: operations["orders:create_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Order
+         * @description One order with its items.
+         */
+        get: operations["orders:get_order"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{order_id}/match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Match Order
+         * @description Attach an unmatched (or wrongly matched) order to its customer.
+         */
+        post: operations["orders:match_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Payments
+         * @description Payments received on the contracts in your scope.
+         */
+        get: operations["payments:list_payments"];
+        put?: never;
+        /**
+         * Create Payment
+         * @description Record a payment; it is allocated as given, or to the oldest installments first.
+         *     More than is outstanding is refused (409 exceeds_outstanding) unless `overpayment`.
+         */
+        post: operations["payments:create_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/{payment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Payment
+         * @description One payment with its allocations.
+         */
+        get: operations["payments:get_payment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/{payment_id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void Payment
+         * @description Void a payment recorded in error; its allocations are freed (audited).
+         */
+        post: operations["payments:void_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Pipelines
+         * @description Pipelines with their stages, in order.
+         */
+        get: operations["pipelines:list_pipelines"];
+        put?: never;
+        /**
+         * Create Pipeline
+         * @description Create a pipeline (managers and admins); without stages it gets the standard ones.
+         */
+        post: operations["pipelines:create_pipeline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelines/{pipeline_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Pipeline
+         * @description One pipeline with its stages.
+         */
+        get: operations["pipelines:get_pipeline"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Pipeline
+         * @description Delete an empty pipeline that is not the default.
+         */
+        delete: operations["pipelines:delete_pipeline"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Pipeline
+         * @description Rename, reorder or make a pipeline the default.
+         */
+        patch: operations["pipelines:update_pipeline"];
+        trace?: never;
+    };
+    "/api/v1/pipelines/{pipeline_id}/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Board
+         * @description The kanban: per stage the first deals in your scope (most recently changed first), the
+         *     column's count and amount totals per currency. Open columns hold open deals; won and lost
+         *     columns hold deals closed within `closed_days`.
+         */
+        get: operations["pipelines:board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelines/{pipeline_id}/stages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Stages
+         * @description The pipeline's stages in board order (a short, bounded list).
+         */
+        get: operations["pipelines:list_stages"];
+        put?: never;
+        /**
+         * Create Stage
+         * @description Add a stage (default: after the last open stage).
+         */
+        post: operations["pipelines:create_stage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelines/{pipeline_id}/stages/reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reorder Stages
+         * @description Set the order of all the pipeline's stages.
+         */
+        post: operations["pipelines:reorder_stages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelines/{pipeline_id}/stages/{stage_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Stage
+         * @description Delete a stage; a stage holding deals needs a target stage for them.
+         */
+        delete: operations["pipelines:delete_stage"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Stage
+         * @description Rename a stage, change its probability (for deals entering it), kind or rotting days.
+         */
+        patch: operations["pipelines:update_stage"];
+        trace?: never;
+    };
     "/api/v1/pools": {
         parameters: {
             query?: never;
@@ -1205,6 +1969,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Products
+         * @description The product catalogue.
+         */
+        get: operations["products:list_products"];
+        put?: never;
+        /**
+         * Create Product
+         * @description Add a product (managers and admins).
+         */
+        post: operations["products:create_product"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/{product_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Product
+         * @description One product.
+         */
+        get: operations["products:get_product"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Product
+         * @description Remove a product from the catalogue.
+         */
+        delete: operations["products:delete_product"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Product
+         * @description Change a product (existing line items keep their prices).
+         */
+        patch: operations["products:update_product"];
+        trace?: never;
+    };
     "/api/v1/public/forms/{token}/leads": {
         parameters: {
             query?: never;
@@ -1219,6 +2035,106 @@ export interface paths {
          * @description Public lead capture (no login): rate-limited, spam-trapped, assigned by the rules.
          */
         post: operations["public:submit_form"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/receivables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Receivables
+         * @description Installments of the contracts in your scope (e.g. `?status=overdue`).
+         */
+        get: operations["receivables:list_receivables"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/receivables/aging": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Receivables Aging
+         * @description Outstanding amounts by days past due (current, 1–30, 31–60, 61–90, 90+) and DSO.
+         */
+        get: operations["receivables:receivables_aging"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/receivables/cash-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Receivables Cash In
+         * @description Expected cash-in: outstanding amounts by the week or month they fall due.
+         */
+        get: operations["receivables:receivables_cash_in"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/receivables/{installment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Receivable
+         * @description One installment with the payments allocated to it.
+         */
+        get: operations["receivables:get_receivable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/receivables/{installment_id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void Receivable
+         * @description Write off what is left of an installment (bad debt, waived); audited.
+         */
+        post: operations["receivables:void_receivable"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1243,6 +2159,30 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Contract Settings
+         * @description Contract number prefix and reminder lead times of the workspace.
+         */
+        get: operations["settings:get_contract_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Contract Settings
+         * @description Change the number prefix or reminder lead times (owners and admins).
+         */
+        patch: operations["settings:update_contract_settings"];
         trace?: never;
     };
     "/api/v1/settings/customers": {
@@ -1749,6 +2689,11 @@ export interface components {
              */
             occurred_at: string;
             /**
+             * Opportunity Id
+             * @description Deal it was about, if any
+             */
+            opportunity_id: string | null;
+            /**
              * Satisfaction
              * @description 1–5, for return visits
              */
@@ -1805,6 +2750,11 @@ export interface components {
              */
             occurred_at?: string | null;
             /**
+             * Opportunity Id
+             * @description A deal of this customer it was about
+             */
+            opportunity_id?: string | null;
+            /**
              * Satisfaction
              * @description 1–5
              */
@@ -1820,6 +2770,157 @@ export interface components {
          * @enum {string}
          */
         ActivitySort: "occurred_at" | "-occurred_at";
+        /** AgingBuckets */
+        AgingBuckets: {
+            /**
+             * Currency
+             * @description Currency of the amounts
+             */
+            currency: string;
+            /**
+             * Current
+             * @description Not yet past due
+             */
+            current: string;
+            /**
+             * Days 1 30
+             * @description 1–30 days past due
+             */
+            days_1_30: string;
+            /**
+             * Days 31 60
+             * @description 31–60 days past due
+             */
+            days_31_60: string;
+            /**
+             * Days 61 90
+             * @description 61–90 days past due
+             */
+            days_61_90: string;
+            /**
+             * Days Over 90
+             * @description More than 90 days past due
+             */
+            days_over_90: string;
+            /**
+             * Installments
+             * @description Open installments counted
+             */
+            installments: number;
+            /**
+             * Total
+             * @description All outstanding
+             */
+            total: string;
+        };
+        /**
+         * AgingGroupBy
+         * @enum {string}
+         */
+        AgingGroupBy: "customer" | "owner" | "team";
+        /** AgingReport */
+        AgingReport: {
+            /**
+             * As Of
+             * Format: date
+             * @description Day the days past due are counted to
+             */
+            as_of: string;
+            /**
+             * Data
+             * @description Groups, largest total first
+             */
+            data: components["schemas"]["AgingRow"][];
+            /**
+             * Dso
+             * @description DSO = receivables due ÷ installments billed in the 90 days to as_of × 90
+             */
+            dso: components["schemas"]["Dso"][];
+            /** @description Grouping of `data` */
+            group_by: components["schemas"]["AgingGroupBy"];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+            /**
+             * Totals
+             * @description All groups, per currency
+             */
+            totals: components["schemas"]["AgingBuckets"][];
+        };
+        /** AgingRow */
+        AgingRow: {
+            /**
+             * Currency
+             * @description Currency of the amounts
+             */
+            currency: string;
+            /**
+             * Current
+             * @description Not yet past due
+             */
+            current: string;
+            /**
+             * Days 1 30
+             * @description 1–30 days past due
+             */
+            days_1_30: string;
+            /**
+             * Days 31 60
+             * @description 31–60 days past due
+             */
+            days_31_60: string;
+            /**
+             * Days 61 90
+             * @description 61–90 days past due
+             */
+            days_61_90: string;
+            /**
+             * Days Over 90
+             * @description More than 90 days past due
+             */
+            days_over_90: string;
+            /**
+             * Installments
+             * @description Open installments counted
+             */
+            installments: number;
+            /**
+             * Key
+             * @description Customer, owner or team id (null: none)
+             */
+            key: string | null;
+            /**
+             * Label
+             * @description Its name
+             */
+            label: string | null;
+            /**
+             * Total
+             * @description All outstanding
+             */
+            total: string;
+        };
+        /** AllocationRequest */
+        AllocationRequest: {
+            /**
+             * Amount
+             * @description Amount
+             */
+            amount: number | string;
+            /**
+             * Installment Id
+             * Format: uuid
+             * @description Installment of the payment's contract
+             */
+            installment_id: string;
+        };
         /** ApiKey */
         ApiKey: {
             /**
@@ -2050,6 +3151,58 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** AssignmentRuleOrder */
+        AssignmentRuleOrder: {
+            /**
+             * Rule Ids
+             * @description Rule ids in the order they should be tried
+             */
+            rule_ids: string[];
+        };
+        /** AssignmentRuleUpdate */
+        AssignmentRuleUpdate: {
+            /**
+             * Active
+             * @description Active
+             */
+            active?: boolean | null;
+            /**
+             * Capacity
+             * @description Max open leads
+             */
+            capacity?: number | null;
+            /** @description Conditions */
+            conditions?: components["schemas"]["RuleConditions"] | null;
+            /**
+             * Name
+             * @description Name
+             */
+            name?: string | null;
+            /**
+             * Position
+             * @description Order
+             */
+            position?: number | null;
+            /** @description Strategy */
+            strategy?: components["schemas"]["Strategy"] | null;
+            /**
+             * Team Id
+             * @description Team (strategy `team`)
+             */
+            team_id?: string | null;
+            /**
+             * User Ids
+             * @description Candidates
+             */
+            user_ids?: string[] | null;
+            /**
+             * Weights
+             * @description Weights by user id
+             */
+            weights?: {
+                [key: string]: number;
+            } | null;
+        };
         /** AuditEntry */
         AuditEntry: {
             /**
@@ -2113,6 +3266,128 @@ export interface components {
          * @enum {string}
          */
         AuditSort: "occurred_at" | "-occurred_at";
+        /** BoardColumn */
+        BoardColumn: {
+            /**
+             * Count
+             * @description Deals in the column (all pages)
+             */
+            count: number;
+            /**
+             * Deals
+             * @description The first deals, most recently changed first
+             */
+            deals: components["schemas"]["BoardDeal"][];
+            /**
+             * Has More
+             * @description More deals follow in this column
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass with `stage_id` as `cursor` to load more of this column
+             */
+            next_cursor: string | null;
+            /** @description The stage */
+            stage: components["schemas"]["PipelineStage"];
+            /**
+             * Totals
+             * @description Amount totals per currency (all pages)
+             */
+            totals: components["schemas"]["BoardTotal"][];
+        };
+        /** BoardDeal */
+        BoardDeal: {
+            /**
+             * Amount
+             * @description Amount
+             */
+            amount: string;
+            /**
+             * Currency
+             * @description Currency
+             */
+            currency: string;
+            /**
+             * Customer Id
+             * Format: uuid
+             * @description Customer
+             */
+            customer_id: string;
+            /**
+             * Expected Close Date
+             * @description Expected close date
+             */
+            expected_close_date: string | null;
+            /**
+             * Id
+             * Format: uuid
+             * @description Opportunity id
+             */
+            id: string;
+            /**
+             * Name
+             * @description Name
+             */
+            name: string;
+            /**
+             * Owner Id
+             * @description Owner
+             */
+            owner_id: string | null;
+            /**
+             * Probability
+             * @description Win probability, %
+             */
+            probability: number;
+            /**
+             * Rotting
+             * @description Longer in the stage than its rotting days
+             */
+            rotting: boolean;
+            /**
+             * Stage Entered At
+             * Format: date-time
+             * @description Entered its stage at
+             */
+            stage_entered_at: string;
+            /** @description open, won, lost */
+            status: components["schemas"]["DealStatus"];
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last changed at
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Version
+             */
+            version: number;
+        };
+        /** BoardTotal */
+        BoardTotal: {
+            /**
+             * Amount
+             * @description Sum of their amounts
+             */
+            amount: string;
+            /**
+             * Count
+             * @description Deals in this currency
+             */
+            count: number;
+            /**
+             * Currency
+             * @description ISO 4217 currency of this total
+             */
+            currency: string;
+            /**
+             * Weighted Amount
+             * @description Sum of amount × probability, to the cent
+             */
+            weighted_amount: string;
+        };
         /** Body_imports:create_import */
         Body_imports_create_import: {
             /**
@@ -2328,6 +3603,129 @@ export interface components {
              */
             leads: number;
         };
+        /** CampaignUpdate */
+        CampaignUpdate: {
+            /**
+             * Actual Cost
+             * @description Actual cost
+             */
+            actual_cost?: number | string | null;
+            /**
+             * Budget
+             * @description Budget
+             */
+            budget?: number | string | null;
+            /**
+             * Channel
+             * @description Channel
+             */
+            channel?: string | null;
+            /**
+             * Currency
+             * @description Currency
+             */
+            currency?: string | null;
+            /**
+             * End Date
+             * @description End
+             */
+            end_date?: string | null;
+            /**
+             * Name
+             * @description Name
+             */
+            name?: string | null;
+            /**
+             * Start Date
+             * @description Start
+             */
+            start_date?: string | null;
+            /**
+             * Status
+             * @description Status
+             */
+            status?: string | null;
+        };
+        /** CashInBucket */
+        CashInBucket: {
+            /**
+             * Amount
+             * @description Outstanding on installments due in the period
+             */
+            amount: string;
+            /**
+             * Currency
+             * @description Currency
+             */
+            currency: string;
+            /**
+             * End
+             * Format: date
+             * @description Last day of the period
+             */
+            end: string;
+            /**
+             * Installments
+             * @description Open installments due in the period
+             */
+            installments: number;
+            /**
+             * Start
+             * Format: date
+             * @description First day of the period (weeks start Monday)
+             */
+            start: string;
+        };
+        /** CashInCalendar */
+        CashInCalendar: {
+            /**
+             * Data
+             * @description Expected cash-in per period and currency
+             */
+            data: components["schemas"]["CashInBucket"][];
+            /**
+             * End
+             * Format: date
+             * @description Last day covered
+             */
+            end: string;
+            /**
+             * Overdue
+             * @description Already late, per currency
+             */
+            overdue: components["schemas"]["CashInOverdue"][];
+            /** @description Bucket size */
+            period: components["schemas"]["CashInPeriod"];
+            /**
+             * Start
+             * Format: date
+             * @description First day covered
+             */
+            start: string;
+        };
+        /** CashInOverdue */
+        CashInOverdue: {
+            /**
+             * Amount
+             * @description Outstanding on installments already past due
+             */
+            amount: string;
+            /**
+             * Currency
+             * @description Currency
+             */
+            currency: string;
+            /**
+             * Installments
+             * @description Overdue installments
+             */
+            installments: number;
+        };
+        /**
+         * CashInPeriod
+         * @enum {string}
+         */
+        CashInPeriod: "week" | "month";
         /** Collaborator */
         Collaborator: {
             /**
@@ -2571,6 +3969,363 @@ export interface components {
              * @description WeChat id
              */
             wechat?: string | null;
+        };
+        /** Contract */
+        Contract: {
+            /**
+             * Amount
+             * @description Contract amount
+             */
+            amount: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at
+             */
+            created_at: string;
+            /**
+             * Currency
+             * @description ISO 4217 currency of every amount of this contract
+             */
+            currency: string;
+            /**
+             * Customer Id
+             * Format: uuid
+             * @description Customer
+             */
+            customer_id: string;
+            /**
+             * Customer Name
+             * @description Customer's name
+             */
+            customer_name: string | null;
+            /**
+             * Decided At
+             * @description Last approval decision at
+             */
+            decided_at: string | null;
+            /**
+             * Decided By
+             * @description Last approval decision by
+             */
+            decided_by: string | null;
+            /**
+             * Decision Comment
+             * @description Comment of the last decision
+             */
+            decision_comment: string | null;
+            /**
+             * Ends On
+             * @description End
+             */
+            ends_on: string | null;
+            /**
+             * Id
+             * Format: uuid
+             * @description Contract id
+             */
+            id: string;
+            /**
+             * Notes
+             * @description Notes
+             */
+            notes: string | null;
+            /**
+             * Number
+             * @description Contract number, e.g. HT-2026-0001
+             */
+            number: string;
+            /**
+             * Opportunity Id
+             * @description Deal it came from
+             */
+            opportunity_id: string | null;
+            /**
+             * Owner Id
+             * @description Owner (collects the money)
+             */
+            owner_id: string | null;
+            /**
+             * Signed On
+             * @description Sign date
+             */
+            signed_on: string | null;
+            /**
+             * Starts On
+             * @description Start
+             */
+            starts_on: string | null;
+            /** @description draft → pending_approval → active → expired | terminated */
+            status: components["schemas"]["ContractStatus"];
+            /**
+             * Submitted At
+             * @description Submitted for approval at
+             */
+            submitted_at: string | null;
+            /**
+             * Submitted By
+             * @description Submitted by
+             */
+            submitted_by: string | null;
+            /**
+             * Terminated At
+             * @description Terminated at
+             */
+            terminated_at: string | null;
+            /**
+             * Termination Reason
+             * @description Why it was terminated
+             */
+            termination_reason: string | null;
+            /**
+             * Title
+             * @description Title
+             */
+            title: string;
+            /** @description Planned, received, invoiced, outstanding */
+            totals: components["schemas"]["ContractTotals"];
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last changed at
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Version (ETag)
+             */
+            version: number;
+        };
+        /** ContractComment */
+        ContractComment: {
+            /**
+             * Comment
+             * @description Comment (audited)
+             */
+            comment?: string | null;
+        };
+        /** ContractCreate */
+        ContractCreate: {
+            /**
+             * Amount
+             * @description Contract amount (default: the deal's amount)
+             */
+            amount?: number | string | null;
+            /**
+             * Currency
+             * @description ISO 4217 currency (default: the deal's, else CNY)
+             */
+            currency?: string | null;
+            /**
+             * Customer Id
+             * @description Customer (default: the deal's customer)
+             */
+            customer_id?: string | null;
+            /**
+             * Ends On
+             * @description End
+             */
+            ends_on?: string | null;
+            /**
+             * Notes
+             * @description Notes
+             */
+            notes?: string | null;
+            /**
+             * Opportunity Id
+             * @description Deal; prefills customer, title, amount and currency
+             */
+            opportunity_id?: string | null;
+            /**
+             * Owner Id
+             * @description Owner (default: you)
+             */
+            owner_id?: string | null;
+            /**
+             * Signed On
+             * @description Sign date
+             */
+            signed_on?: string | null;
+            /**
+             * Starts On
+             * @description Start
+             */
+            starts_on?: string | null;
+            /**
+             * Title
+             * @description Title (default: the deal's name)
+             */
+            title?: string | null;
+        };
+        /** ContractRejection */
+        ContractRejection: {
+            /**
+             * Comment
+             * @description Why (required, audited)
+             */
+            comment: string;
+        };
+        /** ContractSettings */
+        ContractSettings: {
+            /**
+             * Number Prefix
+             * @description Contract numbers are <prefix>-<year>-<0001>
+             */
+            number_prefix: string;
+            /**
+             * Payment Reminder Days
+             * @description Remind the owner this many days before an installment is due
+             */
+            payment_reminder_days: number;
+            /**
+             * Renewal Reminder Days
+             * @description Remind the owner this many days before end
+             */
+            renewal_reminder_days: number;
+        };
+        /** ContractSettingsUpdate */
+        ContractSettingsUpdate: {
+            /**
+             * Number Prefix
+             * @description 1–10 letters or digits
+             */
+            number_prefix?: string | null;
+            /**
+             * Payment Reminder Days
+             * @description 0 = off
+             */
+            payment_reminder_days?: number | null;
+            /**
+             * Renewal Reminder Days
+             * @description 0 = off
+             */
+            renewal_reminder_days?: number | null;
+        };
+        /**
+         * ContractSort
+         * @enum {string}
+         */
+        ContractSort: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "number" | "-number" | "amount" | "-amount";
+        /**
+         * ContractStatus
+         * @enum {string}
+         */
+        ContractStatus: "draft" | "pending_approval" | "active" | "expired" | "terminated";
+        /** ContractTermination */
+        ContractTermination: {
+            /**
+             * Reason
+             * @description Why (required, audited)
+             */
+            reason: string;
+            /**
+             * Void Unpaid Installments
+             * @description Void the installments not fully paid: nothing more is expected
+             * @default true
+             */
+            void_unpaid_installments: boolean;
+        };
+        /**
+         * ContractTotals
+         * @description Money of one contract, all in its currency.
+         */
+        ContractTotals: {
+            /**
+             * Allocated
+             * @description Part of the payments allocated to installments
+             */
+            allocated: string;
+            /**
+             * Credit
+             * @description Received but not allocated (overpayments)
+             */
+            credit: string;
+            /**
+             * Invoice Requested
+             * @description Sum of requested, not yet issued invoices
+             */
+            invoice_requested: string;
+            /**
+             * Invoiced
+             * @description Sum of issued invoices
+             */
+            invoiced: string;
+            /**
+             * Outstanding
+             * @description Still to be paid on installments that are not void
+             */
+            outstanding: string;
+            /**
+             * Overdue
+             * @description Part of `outstanding` already past its due date
+             */
+            overdue: string;
+            /**
+             * Planned
+             * @description Sum of the installments that are not void
+             */
+            planned: string;
+            /**
+             * Received
+             * @description Sum of the payments that are not void
+             */
+            received: string;
+        };
+        /**
+         * ContractUpdate
+         * @description Drafts change freely; once approved the money terms are fixed (see the service).
+         */
+        ContractUpdate: {
+            /**
+             * Amount
+             * @description Amount (drafts)
+             */
+            amount?: number | string | null;
+            /**
+             * Currency
+             * @description Currency (drafts)
+             */
+            currency?: string | null;
+            /**
+             * Customer Id
+             * @description Customer (drafts)
+             */
+            customer_id?: string | null;
+            /**
+             * Ends On
+             * @description End (drafts and active contracts)
+             */
+            ends_on?: string | null;
+            /**
+             * Notes
+             * @description Notes
+             */
+            notes?: string | null;
+            /**
+             * Opportunity Id
+             * @description Deal (drafts)
+             */
+            opportunity_id?: string | null;
+            /**
+             * Owner Id
+             * @description Owner (managers and admins)
+             */
+            owner_id?: string | null;
+            /**
+             * Signed On
+             * @description Sign date (drafts)
+             */
+            signed_on?: string | null;
+            /**
+             * Starts On
+             * @description Start (drafts)
+             */
+            starts_on?: string | null;
+            /**
+             * Title
+             * @description Title
+             */
+            title?: string | null;
         };
         /** Convert */
         Convert: {
@@ -3189,6 +4944,11 @@ export interface components {
              */
             website?: string | null;
         };
+        /**
+         * DealStatus
+         * @enum {string}
+         */
+        DealStatus: "open" | "won" | "lost";
         /** Dispute */
         Dispute: {
             /**
@@ -3272,6 +5032,34 @@ export interface components {
          * @enum {string}
          */
         DisputeStatus: "open" | "upheld" | "rejected";
+        /** Dso */
+        Dso: {
+            /**
+             * Billed
+             * @description Installments falling due in the window
+             */
+            billed: string;
+            /**
+             * Currency
+             * @description Currency
+             */
+            currency: string;
+            /**
+             * Days
+             * @description Days sales outstanding (null without sales)
+             */
+            days: string | null;
+            /**
+             * Receivables Due
+             * @description Outstanding on installments due by as_of
+             */
+            receivables_due: string;
+            /**
+             * Window Days
+             * @description Window length (90)
+             */
+            window_days: number;
+        };
         /** DuplicateCandidate */
         DuplicateCandidate: {
             /**
@@ -3760,6 +5548,426 @@ export interface components {
          * @enum {string}
          */
         ImportStatus: "validating" | "ready" | "queued" | "running" | "succeeded" | "failed";
+        /** Installment */
+        Installment: {
+            /**
+             * Amount
+             * @description Amount due
+             */
+            amount: string;
+            /**
+             * Contract Id
+             * Format: uuid
+             * @description Contract
+             */
+            contract_id: string;
+            /**
+             * Contract Number
+             * @description Contract number
+             */
+            contract_number: string;
+            /**
+             * Currency
+             * @description The contract's currency
+             */
+            currency: string;
+            /**
+             * Customer Id
+             * Format: uuid
+             * @description Customer
+             */
+            customer_id: string;
+            /**
+             * Customer Name
+             * @description Customer's name
+             */
+            customer_name: string | null;
+            /**
+             * Days Overdue
+             * @description Days past the due date while not paid (else 0)
+             */
+            days_overdue: number;
+            /**
+             * Due Date
+             * Format: date
+             * @description Due date
+             */
+            due_date: string;
+            /**
+             * Id
+             * Format: uuid
+             * @description Installment id
+             */
+            id: string;
+            /**
+             * Note
+             * @description Note
+             */
+            note: string | null;
+            /**
+             * Number
+             * @description 1, 2, 3 ... in due-date order
+             */
+            number: number;
+            /**
+             * Outstanding
+             * @description amount − paid (0 when void)
+             */
+            outstanding: string;
+            /**
+             * Owner Id
+             * @description Contract owner (collects it)
+             */
+            owner_id: string | null;
+            /**
+             * Paid
+             * @description Allocated from payments
+             */
+            paid: string;
+            /** @description Derived on every read: void, paid, overdue (past due, not fully paid), partially_paid, pending */
+            status: components["schemas"]["InstallmentStatus"];
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last changed at
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Version
+             */
+            version: number;
+            /**
+             * Void Reason
+             * @description Why it was voided
+             */
+            void_reason: string | null;
+            /**
+             * Voided At
+             * @description Voided at
+             */
+            voided_at: string | null;
+        };
+        /** InstallmentDetail */
+        InstallmentDetail: {
+            /**
+             * Amount
+             * @description Amount due
+             */
+            amount: string;
+            /**
+             * Contract Id
+             * Format: uuid
+             * @description Contract
+             */
+            contract_id: string;
+            /**
+             * Contract Number
+             * @description Contract number
+             */
+            contract_number: string;
+            /**
+             * Currency
+             * @description The contract's currency
+             */
+            currency: string;
+            /**
+             * Customer Id
+             * Format: uuid
+             * @description Customer
+             */
+            customer_id: string;
+            /**
+             * Customer Name
+             * @description Customer's name
+             */
+            customer_name: string | null;
+            /**
+             * Days Overdue
+             * @description Days past the due date while not paid (else 0)
+             */
+            days_overdue: number;
+            /**
+             * Due Date
+             * Format: date
+             * @description Due date
+             */
+            due_date: string;
+            /**
+             * Id
+             * Format: uuid
+             * @description Installment id
+             */
+            id: string;
+            /**
+             * Note
+             * @description Note
+             */
+            note: string | null;
+            /**
+             * Number
+             * @description 1, 2, 3 ... in due-date order
+             */
+            number: number;
+            /**
+             * Outstanding
+             * @description amount − paid (0 when void)
+             */
+            outstanding: string;
+            /**
+             * Owner Id
+             * @description Contract owner (collects it)
+             */
+            owner_id: string | null;
+            /**
+             * Paid
+             * @description Allocated from payments
+             */
+            paid: string;
+            /**
+             * Payments
+             * @description Payments allocated to it
+             */
+            payments: components["schemas"]["InstallmentPayment"][];
+            /** @description Derived on every read: void, paid, overdue (past due, not fully paid), partially_paid, pending */
+            status: components["schemas"]["InstallmentStatus"];
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last changed at
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Version
+             */
+            version: number;
+            /**
+             * Void Reason
+             * @description Why it was voided
+             */
+            void_reason: string | null;
+            /**
+             * Voided At
+             * @description Voided at
+             */
+            voided_at: string | null;
+        };
+        /** InstallmentPayment */
+        InstallmentPayment: {
+            /**
+             * Amount
+             * @description Part of the payment allocated to this installment
+             */
+            amount: string;
+            /** @description How it was paid */
+            method: components["schemas"]["PaymentMethod"];
+            /**
+             * Payment Id
+             * Format: uuid
+             * @description Payment
+             */
+            payment_id: string;
+            /**
+             * Received On
+             * Format: date
+             * @description When the payment was received
+             */
+            received_on: string;
+            /**
+             * Reference
+             * @description Bank or payment reference
+             */
+            reference: string | null;
+        };
+        /**
+         * InstallmentSort
+         * @enum {string}
+         */
+        InstallmentSort: "due_date" | "-due_date" | "created_at" | "-created_at";
+        /**
+         * InstallmentStatus
+         * @enum {string}
+         */
+        InstallmentStatus: "pending" | "partially_paid" | "paid" | "overdue" | "void";
+        /** InstallmentVoid */
+        InstallmentVoid: {
+            /**
+             * Reason
+             * @description Why (write-off), audited
+             */
+            reason: string;
+        };
+        /** Invoice */
+        Invoice: {
+            /**
+             * Amount
+             * @description Amount including tax
+             */
+            amount: string;
+            /**
+             * Contract Id
+             * Format: uuid
+             * @description Contract
+             */
+            contract_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Requested at
+             */
+            created_at: string;
+            /**
+             * Currency
+             * @description The contract's currency
+             */
+            currency: string;
+            /**
+             * Id
+             * Format: uuid
+             * @description Invoice id
+             */
+            id: string;
+            /** @description normal (普票), special (专票), other */
+            invoice_type: components["schemas"]["InvoiceType"];
+            /**
+             * Issued On
+             * @description Issued on
+             */
+            issued_on: string | null;
+            /**
+             * Notes
+             * @description Notes
+             */
+            notes: string | null;
+            /**
+             * Number
+             * @description Invoice number (once issued)
+             */
+            number: string | null;
+            /** @description requested → issued; either → void */
+            status: components["schemas"]["InvoiceStatus"];
+            /**
+             * Tax Amount
+             * @description Tax included in amount: amount × rate / (1 + rate)
+             */
+            tax_amount: string;
+            /**
+             * Tax Rate
+             * @description Tax rate, e.g. 0.13
+             */
+            tax_rate: string;
+            /**
+             * Taxpayer Id
+             * @description Buyer's taxpayer id (纳税人识别号)
+             */
+            taxpayer_id: string | null;
+            /**
+             * Title
+             * @description 发票抬头: buyer name as printed
+             */
+            title: string;
+            /**
+             * Version
+             * @description Version
+             */
+            version: number;
+            /**
+             * Void Reason
+             * @description Why it was voided
+             */
+            void_reason: string | null;
+        };
+        /** InvoiceCreate */
+        InvoiceCreate: {
+            /**
+             * Amount
+             * @description Amount including tax
+             */
+            amount: number | string;
+            /**
+             * Contract Id
+             * Format: uuid
+             * @description Contract
+             */
+            contract_id: string;
+            /**
+             * Currency
+             * @description Must be the contract's currency (default: it)
+             */
+            currency?: string | null;
+            /**
+             * @description Type
+             * @default normal
+             */
+            invoice_type: components["schemas"]["InvoiceType"];
+            /**
+             * Issued On
+             * @description Issued on (with number)
+             */
+            issued_on?: string | null;
+            /**
+             * Notes
+             * @description Notes
+             */
+            notes?: string | null;
+            /**
+             * Number
+             * @description Give it to record as issued
+             */
+            number?: string | null;
+            /**
+             * Tax Rate
+             * @description e.g. 0.13
+             */
+            tax_rate: number | string;
+            /**
+             * Taxpayer Id
+             * @description Taxpayer id (required for 专票)
+             */
+            taxpayer_id?: string | null;
+            /**
+             * Title
+             * @description 发票抬头
+             */
+            title: string;
+        };
+        /** InvoiceIssue */
+        InvoiceIssue: {
+            /**
+             * Issued On
+             * @description Issued on (default: today)
+             */
+            issued_on?: string | null;
+            /**
+             * Number
+             * @description Invoice number
+             */
+            number: string;
+        };
+        /**
+         * InvoiceSort
+         * @enum {string}
+         */
+        InvoiceSort: "created_at" | "-created_at" | "amount" | "-amount";
+        /**
+         * InvoiceStatus
+         * @enum {string}
+         */
+        InvoiceStatus: "requested" | "issued" | "void";
+        /**
+         * InvoiceType
+         * @enum {string}
+         */
+        InvoiceType: "normal" | "special" | "other";
+        /** InvoiceVoid */
+        InvoiceVoid: {
+            /**
+             * Reason
+             * @description Why (audited)
+             */
+            reason: string;
+        };
         /** Lead */
         Lead: {
             /**
@@ -4092,6 +6300,81 @@ export interface components {
              */
             password: string;
         };
+        /** LostReason */
+        LostReason: {
+            /**
+             * Active
+             * @description Offered when losing a deal
+             */
+            active: boolean;
+            /**
+             * Id
+             * Format: uuid
+             * @description Lost reason id
+             */
+            id: string;
+            /**
+             * Label En
+             * @description Label (en)
+             */
+            label_en: string;
+            /**
+             * Label Zh
+             * @description Label (zh-CN)
+             */
+            label_zh: string;
+            /**
+             * Position
+             * @description Order
+             */
+            position: number;
+            /**
+             * Version
+             * @description Version
+             */
+            version: number;
+        };
+        /** LostReasonCreate */
+        LostReasonCreate: {
+            /**
+             * Label En
+             * @description Label (en)
+             */
+            label_en: string;
+            /**
+             * Label Zh
+             * @description Label (zh-CN)
+             */
+            label_zh: string;
+            /**
+             * Position
+             * @description Order (default last)
+             */
+            position?: number | null;
+        };
+        /** LostReasonUpdate */
+        LostReasonUpdate: {
+            /**
+             * Active
+             * @description Offered when losing a deal
+             */
+            active?: boolean | null;
+            /**
+             * Label En
+             * @description Label
+             */
+            label_en?: string | null;
+            /**
+             * Label Zh
+             * @description Label
+             */
+            label_zh?: string | null;
+            /**
+             * Position
+             * @description Order
+             */
+            position?: number | null;
+        };
         /**
          * MatchPolicy
          * @enum {string}
@@ -4205,6 +6488,750 @@ export interface components {
              */
             title: string;
         };
+        /** Opportunity */
+        Opportunity: {
+            /**
+             * Amount
+             * @description Amount; with line items it is the sum of their line totals
+             */
+            amount: string;
+            /**
+             * Campaign Id
+             * @description Campaign
+             */
+            campaign_id: string | null;
+            /**
+             * Contact Id
+             * @description Contact person
+             */
+            contact_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at
+             */
+            created_at: string;
+            /**
+             * Currency
+             * @description ISO 4217 currency (one per deal)
+             */
+            currency: string;
+            /**
+             * Custom Fields
+             * @description Custom fields
+             */
+            custom_fields: {
+                [key: string]: unknown;
+            };
+            /**
+             * Customer Id
+             * Format: uuid
+             * @description Customer
+             */
+            customer_id: string;
+            /**
+             * Expected Close Date
+             * @description Expected close date
+             */
+            expected_close_date: string | null;
+            /**
+             * External Id
+             * @description Id in the integration source
+             */
+            external_id: string | null;
+            /**
+             * External Source
+             * @description Integration source
+             */
+            external_source: string | null;
+            /**
+             * Id
+             * Format: uuid
+             * @description Opportunity id
+             */
+            id: string;
+            /**
+             * Items
+             * @description Line items
+             */
+            items: components["schemas"]["OpportunityLine"][];
+            /**
+             * Lead Id
+             * @description Lead it was converted from
+             */
+            lead_id: string | null;
+            /**
+             * Lost At
+             * @description Lost at
+             */
+            lost_at: string | null;
+            /**
+             * Lost Note
+             * @description Loss note
+             */
+            lost_note: string | null;
+            /**
+             * Lost Reason Id
+             * @description Why it was lost
+             */
+            lost_reason_id: string | null;
+            /**
+             * Name
+             * @description Name
+             */
+            name: string;
+            /**
+             * Notes
+             * @description Notes
+             */
+            notes: string | null;
+            /**
+             * Owner Id
+             * @description Owner
+             */
+            owner_id: string | null;
+            /**
+             * Pipeline Id
+             * Format: uuid
+             * @description Pipeline
+             */
+            pipeline_id: string;
+            /**
+             * Probability
+             * @description Win probability, %
+             */
+            probability: number;
+            /**
+             * Probability Manual
+             * @description Set by hand; otherwise it follows the stage's default
+             */
+            probability_manual: boolean;
+            /**
+             * Rotting
+             * @description Open and longer in its stage than the stage's rotting days
+             */
+            rotting: boolean;
+            /**
+             * Source
+             * @description Source
+             */
+            source: string | null;
+            /**
+             * Stage Entered At
+             * Format: date-time
+             * @description Entered the current stage at
+             */
+            stage_entered_at: string;
+            /**
+             * Stage Id
+             * Format: uuid
+             * @description Current stage
+             */
+            stage_id: string;
+            /** @description open, won or lost (the kind of its stage) */
+            status: components["schemas"]["DealStatus"];
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last changed at
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Version
+             */
+            version: number;
+            /**
+             * Won At
+             * @description Won at
+             */
+            won_at: string | null;
+        };
+        /** OpportunityCreate */
+        OpportunityCreate: {
+            /**
+             * Amount
+             * @description Amount; ignored when line items are given
+             * @default 0
+             */
+            amount: number | string;
+            /**
+             * Campaign Id
+             * @description Campaign
+             */
+            campaign_id?: string | null;
+            /**
+             * Contact Id
+             * @description Contact of that customer
+             */
+            contact_id?: string | null;
+            /**
+             * Currency
+             * @description ISO 4217 currency
+             * @default CNY
+             */
+            currency: string;
+            /**
+             * Custom Fields
+             * @description Custom fields
+             */
+            custom_fields?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Customer Id
+             * Format: uuid
+             * @description Customer
+             */
+            customer_id: string;
+            /**
+             * Expected Close Date
+             * @description Expected close date
+             */
+            expected_close_date?: string | null;
+            /**
+             * External Id
+             * @description External id
+             */
+            external_id?: string | null;
+            /**
+             * External Source
+             * @description Source
+             */
+            external_source?: string | null;
+            /**
+             * Items
+             * @description Line items
+             */
+            items?: components["schemas"]["OpportunityLineInput"][];
+            /**
+             * Name
+             * @description Name
+             */
+            name: string;
+            /**
+             * Notes
+             * @description Notes
+             */
+            notes?: string | null;
+            /**
+             * Owner Id
+             * @description Owner (default: you; others: managers and admins)
+             */
+            owner_id?: string | null;
+            /**
+             * Pipeline Id
+             * @description Pipeline (default: the default pipeline)
+             */
+            pipeline_id?: string | null;
+            /**
+             * Probability
+             * @description Override the stage's default probability
+             */
+            probability?: number | null;
+            /**
+             * Source
+             * @description Source
+             */
+            source?: string | null;
+            /**
+             * Stage Id
+             * @description An open stage of the pipeline (default: its first)
+             */
+            stage_id?: string | null;
+        };
+        /** OpportunityLine */
+        OpportunityLine: {
+            /**
+             * Discount
+             * @description Discount, % (0–100)
+             */
+            discount: string;
+            /**
+             * Id
+             * Format: uuid
+             * @description Line id
+             */
+            id: string;
+            /**
+             * Line Total
+             * @description quantity × unit price × (1 − discount %), half-up to the cent
+             */
+            line_total: string;
+            /**
+             * Name
+             * @description What is sold
+             */
+            name: string;
+            /**
+             * Position
+             * @description Order
+             */
+            position: number;
+            /**
+             * Product Id
+             * @description Product, if from the catalogue
+             */
+            product_id: string | null;
+            /**
+             * Quantity
+             * @description Quantity
+             */
+            quantity: string;
+            /**
+             * Unit
+             * @description Unit
+             */
+            unit: string | null;
+            /**
+             * Unit Price
+             * @description Unit price in the deal's currency
+             */
+            unit_price: string;
+        };
+        /** OpportunityLineInput */
+        OpportunityLineInput: {
+            /**
+             * Currency
+             * @description Currency of the unit price (default: the product's, else the deal's); must equal the deal's currency
+             */
+            currency?: string | null;
+            /**
+             * Discount
+             * @description Discount %
+             * @default 0
+             */
+            discount: number | string;
+            /**
+             * Name
+             * @description Name (default: the product's)
+             */
+            name?: string | null;
+            /**
+             * Product Id
+             * @description Catalogue product
+             */
+            product_id?: string | null;
+            /**
+             * Quantity
+             * @description Quantity
+             */
+            quantity: number | string;
+            /**
+             * Unit
+             * @description Unit (default: product's)
+             */
+            unit?: string | null;
+            /**
+             * Unit Price
+             * @description Unit price (default: the product's list price)
+             */
+            unit_price?: number | string | null;
+        };
+        /** OpportunityLose */
+        OpportunityLose: {
+            /**
+             * Lost Note
+             * @description Loss note
+             */
+            lost_note?: string | null;
+            /**
+             * Lost Reason Id
+             * Format: uuid
+             * @description Why it was lost (see /lost-reasons)
+             */
+            lost_reason_id: string;
+            /**
+             * Stage Id
+             * @description Lost stage (default: the pipeline's first lost stage)
+             */
+            stage_id?: string | null;
+        };
+        /** OpportunityMove */
+        OpportunityMove: {
+            /**
+             * Lost Note
+             * @description Loss note
+             */
+            lost_note?: string | null;
+            /**
+             * Lost Reason Id
+             * @description Required when the target is a lost stage
+             */
+            lost_reason_id?: string | null;
+            /**
+             * Stage Id
+             * Format: uuid
+             * @description Target stage (any pipeline): a won stage wins, a lost stage loses, an open stage reopens a closed deal
+             */
+            stage_id: string;
+        };
+        /**
+         * OpportunitySort
+         * @enum {string}
+         */
+        OpportunitySort: "updated_at" | "-updated_at" | "created_at" | "-created_at" | "amount" | "-amount" | "name" | "-name" | "stage_entered_at" | "-stage_entered_at" | "expected_close_date" | "-expected_close_date";
+        /** OpportunityUpdate */
+        OpportunityUpdate: {
+            /**
+             * Amount
+             * @description Amount (deals without line items)
+             */
+            amount?: number | string | null;
+            /**
+             * Campaign Id
+             * @description Campaign
+             */
+            campaign_id?: string | null;
+            /**
+             * Contact Id
+             * @description Contact
+             */
+            contact_id?: string | null;
+            /**
+             * Currency
+             * @description Currency
+             */
+            currency?: string | null;
+            /**
+             * Custom Fields
+             * @description Custom fields
+             */
+            custom_fields?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Expected Close Date
+             * @description Expected close date
+             */
+            expected_close_date?: string | null;
+            /**
+             * External Id
+             * @description External id
+             */
+            external_id?: string | null;
+            /**
+             * External Source
+             * @description Source
+             */
+            external_source?: string | null;
+            /**
+             * Items
+             * @description Replace all line items ([] removes them)
+             */
+            items?: components["schemas"]["OpportunityLineInput"][] | null;
+            /**
+             * Name
+             * @description Name
+             */
+            name?: string | null;
+            /**
+             * Notes
+             * @description Notes
+             */
+            notes?: string | null;
+            /**
+             * Owner Id
+             * @description Owner (managers and admins)
+             */
+            owner_id?: string | null;
+            /**
+             * Probability
+             * @description Probability; null returns to the stage default
+             */
+            probability?: number | null;
+            /**
+             * Source
+             * @description Source
+             */
+            source?: string | null;
+        };
+        /** OpportunityWin */
+        OpportunityWin: {
+            /**
+             * Stage Id
+             * @description Won stage (default: the pipeline's first won stage)
+             */
+            stage_id?: string | null;
+        };
+        /** Order */
+        Order: {
+            /**
+             * Amount
+             * @description Order amount
+             */
+            amount: string;
+            /**
+             * Channel
+             * @description Sales channel (e.g. tmall, jd, wechat_shop, erp)
+             */
+            channel: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Recorded at
+             */
+            created_at: string;
+            /**
+             * Currency
+             * @description ISO 4217 currency
+             */
+            currency: string;
+            /**
+             * Customer Email
+             * @description Buyer e-mail as given
+             */
+            customer_email: string | null;
+            /**
+             * Customer External Id
+             * @description Buyer id in the source system
+             */
+            customer_external_id: string | null;
+            /**
+             * Customer Id
+             * @description Matched customer; null = needs review
+             */
+            customer_id: string | null;
+            /**
+             * Customer Name
+             * @description Buyer name as given
+             */
+            customer_name: string | null;
+            /**
+             * Customer Phone
+             * @description Buyer phone as given
+             */
+            customer_phone: string | null;
+            /**
+             * External Id
+             * @description Its id there
+             */
+            external_id: string | null;
+            /**
+             * External Source
+             * @description System it came from (shop, ERP)
+             */
+            external_source: string | null;
+            /**
+             * Id
+             * Format: uuid
+             * @description Order id
+             */
+            id: string;
+            /**
+             * Items
+             * @description Line items
+             */
+            items: components["schemas"]["OrderLine"][];
+            /**
+             * Match Note
+             * @description Why it is unmatched (e.g. ambiguous)
+             */
+            match_note: string | null;
+            /** @description How the customer was found */
+            matched_by: components["schemas"]["OrderMatch"] | null;
+            /**
+             * Notes
+             * @description Notes
+             */
+            notes: string | null;
+            /**
+             * Order Number
+             * @description Order number
+             */
+            order_number: string;
+            /**
+             * Ordered At
+             * Format: date-time
+             * @description Ordered at
+             */
+            ordered_at: string;
+            /** @description Order status */
+            status: components["schemas"]["OrderStatus"];
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last changed at
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Version
+             */
+            version: number;
+        };
+        /** OrderCreate */
+        OrderCreate: {
+            /**
+             * Amount
+             * @description Order amount (default: sum of the items)
+             */
+            amount?: number | string | null;
+            /**
+             * Channel
+             * @description Sales channel
+             */
+            channel: string;
+            /**
+             * Currency
+             * @description ISO 4217 currency
+             * @default CNY
+             * @example CNY
+             */
+            currency: string;
+            /**
+             * Customer Email
+             * @description Buyer e-mail (third)
+             */
+            customer_email?: string | null;
+            /**
+             * Customer External Id
+             * @description Buyer id in the source (matched first)
+             */
+            customer_external_id?: string | null;
+            /**
+             * Customer Id
+             * @description Customer, when known; otherwise matched from the buyer fields
+             */
+            customer_id?: string | null;
+            /**
+             * Customer Name
+             * @description Buyer name
+             */
+            customer_name?: string | null;
+            /**
+             * Customer Phone
+             * @description Buyer phone (matched second)
+             */
+            customer_phone?: string | null;
+            /**
+             * External Id
+             * @description Id in the source
+             */
+            external_id?: string | null;
+            /**
+             * External Source
+             * @description Source system
+             */
+            external_source?: string | null;
+            /**
+             * Items
+             * @description Items
+             */
+            items?: components["schemas"]["OrderLineCreate"][];
+            /**
+             * Notes
+             * @description Notes
+             */
+            notes?: string | null;
+            /**
+             * Order Number
+             * @description Order number
+             */
+            order_number: string;
+            /**
+             * Ordered At
+             * Format: date-time
+             * @description Ordered at (with time zone)
+             */
+            ordered_at: string;
+            /**
+             * @description Status
+             * @default paid
+             */
+            status: components["schemas"]["OrderStatus"];
+        };
+        /** OrderLine */
+        OrderLine: {
+            /**
+             * Amount
+             * @description quantity × unit price, HALF_UP to the cent
+             */
+            amount: string;
+            /**
+             * Id
+             * Format: uuid
+             * @description Line id
+             */
+            id: string;
+            /**
+             * Name
+             * @description Item name
+             */
+            name: string;
+            /**
+             * Product Id
+             * @description Catalogue product, if known
+             */
+            product_id: string | null;
+            /**
+             * Quantity
+             * @description Quantity
+             */
+            quantity: string;
+            /**
+             * Sku
+             * @description SKU
+             */
+            sku: string | null;
+            /**
+             * Unit Price
+             * @description Unit price
+             */
+            unit_price: string;
+        };
+        /** OrderLineCreate */
+        OrderLineCreate: {
+            /**
+             * Name
+             * @description Item name
+             */
+            name: string;
+            /**
+             * Product Id
+             * @description Catalogue product
+             */
+            product_id?: string | null;
+            /**
+             * Quantity
+             * @description Quantity
+             */
+            quantity: number | string;
+            /**
+             * Sku
+             * @description SKU
+             */
+            sku?: string | null;
+            /**
+             * Unit Price
+             * @description Unit price
+             */
+            unit_price: number | string;
+        };
+        /**
+         * OrderMatch
+         * @enum {string}
+         */
+        OrderMatch: "external_id" | "phone" | "email" | "manual";
+        /** OrderMatchRequest */
+        OrderMatchRequest: {
+            /**
+             * Customer Id
+             * Format: uuid
+             * @description The customer who placed the order
+             */
+            customer_id: string;
+        };
+        /**
+         * OrderSort
+         * @enum {string}
+         */
+        OrderSort: "ordered_at" | "-ordered_at" | "created_at" | "-created_at" | "updated_at" | "-updated_at" | "amount" | "-amount";
+        /**
+         * OrderStatus
+         * @enum {string}
+         */
+        OrderStatus: "pending" | "paid" | "shipped" | "completed" | "cancelled" | "refunded";
         /** Page[Activity] */
         Page_Activity_: {
             /**
@@ -4313,6 +7340,24 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[Contract] */
+        Page_Contract_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["Contract"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
         /** Page[CustomField] */
         Page_CustomField_: {
             /**
@@ -4385,6 +7430,42 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[Installment] */
+        Page_Installment_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["Installment"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[Invoice] */
+        Page_Invoice_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["Invoice"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
         /** Page[Lead] */
         Page_Lead_: {
             /**
@@ -4403,6 +7484,24 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[LostReason] */
+        Page_LostReason_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["LostReason"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
         /** Page[Notification] */
         Page_Notification_: {
             /**
@@ -4410,6 +7509,78 @@ export interface components {
              * @description The rows of this page
              */
             data: components["schemas"]["Notification"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[Opportunity] */
+        Page_Opportunity_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["Opportunity"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[Order] */
+        Page_Order_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["Order"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[Payment] */
+        Page_Payment_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["Payment"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[Pipeline] */
+        Page_Pipeline_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["Pipeline"][];
             /**
              * Has More
              * @description Whether another page follows
@@ -4446,6 +7617,24 @@ export interface components {
              * @description The rows of this page
              */
             data: components["schemas"]["Pool"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[Product] */
+        Page_Product_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["Product"][];
             /**
              * Has More
              * @description Whether another page follows
@@ -4564,6 +7753,497 @@ export interface components {
              * @description Pass as `cursor` for the next page
              */
             next_cursor: string | null;
+        };
+        /** Payment */
+        Payment: {
+            /**
+             * Allocated
+             * @description Allocated to installments
+             */
+            allocated: string;
+            /**
+             * Allocations
+             * @description Where the money went
+             */
+            allocations: components["schemas"]["PaymentAllocationLine"][];
+            /**
+             * Amount
+             * @description Amount received
+             */
+            amount: string;
+            /**
+             * Contract Id
+             * Format: uuid
+             * @description Contract
+             */
+            contract_id: string;
+            /**
+             * Contract Number
+             * @description Contract number
+             */
+            contract_number: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Recorded at
+             */
+            created_at: string;
+            /**
+             * Created By
+             * @description Recorded by
+             */
+            created_by: string | null;
+            /**
+             * Credit
+             * @description Not allocated: the customer's credit
+             */
+            credit: string;
+            /**
+             * Currency
+             * @description Currency
+             */
+            currency: string;
+            /**
+             * Customer Id
+             * Format: uuid
+             * @description Customer
+             */
+            customer_id: string;
+            /**
+             * Customer Name
+             * @description Customer's name
+             */
+            customer_name: string | null;
+            /**
+             * Id
+             * Format: uuid
+             * @description Payment id
+             */
+            id: string;
+            /** @description How it was paid */
+            method: components["schemas"]["PaymentMethod"];
+            /**
+             * Notes
+             * @description Notes
+             */
+            notes: string | null;
+            /**
+             * Overpayment
+             * @description Marked as overpayment (credit allowed)
+             */
+            overpayment: boolean;
+            /**
+             * Received On
+             * Format: date
+             * @description Received on
+             */
+            received_on: string;
+            /**
+             * Reference
+             * @description Bank or payment reference
+             */
+            reference: string | null;
+            /**
+             * Version
+             * @description Version
+             */
+            version: number;
+            /**
+             * Void Reason
+             * @description Why it was voided
+             */
+            void_reason: string | null;
+            /**
+             * Voided At
+             * @description Voided at (allocations were freed)
+             */
+            voided_at: string | null;
+        };
+        /** PaymentAllocationLine */
+        PaymentAllocationLine: {
+            /**
+             * Amount
+             * @description Amount allocated
+             */
+            amount: string;
+            /**
+             * Due Date
+             * Format: date
+             * @description Its due date
+             */
+            due_date: string;
+            /**
+             * Installment Id
+             * Format: uuid
+             * @description Installment
+             */
+            installment_id: string;
+            /**
+             * Installment Number
+             * @description Its number in the plan
+             */
+            installment_number: number;
+        };
+        /** PaymentCreate */
+        PaymentCreate: {
+            /**
+             * Allocations
+             * @description Where the money goes; omit to allocate oldest installment first
+             */
+            allocations?: components["schemas"]["AllocationRequest"][] | null;
+            /**
+             * Amount
+             * @description Amount received
+             */
+            amount: number | string;
+            /**
+             * Contract Id
+             * Format: uuid
+             * @description Contract paid for
+             */
+            contract_id: string;
+            /**
+             * Currency
+             * @description Must be the contract's currency
+             * @example CNY
+             */
+            currency: string;
+            /** @description How it was paid */
+            method: components["schemas"]["PaymentMethod"];
+            /**
+             * Notes
+             * @description Notes
+             */
+            notes?: string | null;
+            /**
+             * Overpayment
+             * @description Accept more than is outstanding; the rest stays on the payment as credit
+             * @default false
+             */
+            overpayment: boolean;
+            /**
+             * Received On
+             * @description Received on (default: today)
+             */
+            received_on?: string | null;
+            /**
+             * Reference
+             * @description Bank reference
+             */
+            reference?: string | null;
+        };
+        /**
+         * PaymentMethod
+         * @enum {string}
+         */
+        PaymentMethod: "bank_transfer" | "cash" | "alipay" | "wechat_pay" | "cheque" | "other";
+        /** PaymentPlan */
+        PaymentPlan: {
+            /**
+             * Contract Amount
+             * @description Contract amount
+             */
+            contract_amount: string;
+            /**
+             * Contract Id
+             * Format: uuid
+             * @description Contract
+             */
+            contract_id: string;
+            /**
+             * Currency
+             * @description Currency of every amount
+             */
+            currency: string;
+            /**
+             * Installments
+             * @description Installments in due-date order
+             */
+            installments: components["schemas"]["Installment"][];
+            /**
+             * Outstanding
+             * @description Still to be paid
+             */
+            outstanding: string;
+            /**
+             * Paid
+             * @description Sum allocated to installments
+             */
+            paid: string;
+            /**
+             * Planned
+             * @description Sum of the installments that are not void
+             */
+            planned: string;
+        };
+        /** PaymentPlanReplace */
+        PaymentPlanReplace: {
+            /**
+             * Installments
+             * @description The whole plan; must add up to the contract amount. Installments left out are deleted (refused while payments are allocated to them).
+             */
+            installments: components["schemas"]["PlanInstallment"][];
+        };
+        /**
+         * PaymentSort
+         * @enum {string}
+         */
+        PaymentSort: "received_on" | "-received_on" | "created_at" | "-created_at" | "amount" | "-amount";
+        /** PaymentVoid */
+        PaymentVoid: {
+            /**
+             * Reason
+             * @description Why (audited)
+             */
+            reason: string;
+        };
+        /** Pipeline */
+        Pipeline: {
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at
+             */
+            created_at: string;
+            /**
+             * Description
+             * @description Description
+             */
+            description: string | null;
+            /**
+             * Id
+             * Format: uuid
+             * @description Pipeline id
+             */
+            id: string;
+            /**
+             * Is Default
+             * @description New deals and converted leads go here by default
+             */
+            is_default: boolean;
+            /**
+             * Name
+             * @description Name
+             */
+            name: string;
+            /**
+             * Position
+             * @description Order among pipelines
+             */
+            position: number;
+            /**
+             * Stages
+             * @description Stages in board order
+             */
+            stages: components["schemas"]["PipelineStage"][];
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last changed at
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Version
+             */
+            version: number;
+        };
+        /** PipelineBoard */
+        PipelineBoard: {
+            /**
+             * Closed Since
+             * Format: date-time
+             * @description Won/lost columns show deals closed since then
+             */
+            closed_since: string;
+            /**
+             * Columns
+             * @description One column per stage, in board order
+             */
+            columns: components["schemas"]["BoardColumn"][];
+            /**
+             * Pipeline Id
+             * Format: uuid
+             * @description Pipeline
+             */
+            pipeline_id: string;
+        };
+        /** PipelineCreate */
+        PipelineCreate: {
+            /**
+             * Description
+             * @description Description
+             */
+            description?: string | null;
+            /**
+             * Is Default
+             * @description Make it the default pipeline
+             * @default false
+             */
+            is_default: boolean;
+            /**
+             * Name
+             * @description Name (unique)
+             */
+            name: string;
+            /**
+             * Stages
+             * @description Stages in order; default: the standard stages (初步接洽 … 赢单 / 输单). A pipeline needs at least one open, one won and one lost stage.
+             */
+            stages?: components["schemas"]["PipelineStageCreate"][] | null;
+        };
+        /** PipelineStage */
+        PipelineStage: {
+            /**
+             * Id
+             * Format: uuid
+             * @description Stage id
+             */
+            id: string;
+            /** @description open, won (moving here wins) or lost */
+            kind: components["schemas"]["StageKind"];
+            /**
+             * Name En
+             * @description Name (en)
+             */
+            name_en: string;
+            /**
+             * Name Zh
+             * @description Name (zh-CN)
+             */
+            name_zh: string;
+            /**
+             * Pipeline Id
+             * Format: uuid
+             * @description Pipeline
+             */
+            pipeline_id: string;
+            /**
+             * Position
+             * @description Order on the board (lowest first)
+             */
+            position: number;
+            /**
+             * Probability
+             * @description Default win probability of its deals, 0–100 %
+             */
+            probability: number;
+            /**
+             * Rotting Days
+             * @description A deal longer than this in the stage is rotting; null = never
+             */
+            rotting_days: number | null;
+            /**
+             * Version
+             * @description Version
+             */
+            version: number;
+        };
+        /** PipelineStageCreate */
+        PipelineStageCreate: {
+            /**
+             * @description open, won or lost
+             * @default open
+             */
+            kind: components["schemas"]["StageKind"];
+            /**
+             * Name En
+             * @description Name (en)
+             */
+            name_en: string;
+            /**
+             * Name Zh
+             * @description Name (zh-CN)
+             */
+            name_zh: string;
+            /**
+             * Position
+             * @description Insert at this index (0 = first); default: after the last open stage
+             */
+            position?: number | null;
+            /**
+             * Probability
+             * @description Win probability, %
+             * @default 0
+             */
+            probability: number;
+            /**
+             * Rotting Days
+             * @description Rotting after this many days; null = never
+             */
+            rotting_days?: number | null;
+        };
+        /** PipelineStageUpdate */
+        PipelineStageUpdate: {
+            /** @description Kind (only while it holds no deals) */
+            kind?: components["schemas"]["StageKind"] | null;
+            /**
+             * Name En
+             * @description Name
+             */
+            name_en?: string | null;
+            /**
+             * Name Zh
+             * @description Name
+             */
+            name_zh?: string | null;
+            /**
+             * Probability
+             * @description Probability, %
+             */
+            probability?: number | null;
+            /**
+             * Rotting Days
+             * @description Rotting days; null = never
+             */
+            rotting_days?: number | null;
+        };
+        /** PipelineUpdate */
+        PipelineUpdate: {
+            /**
+             * Description
+             * @description Description
+             */
+            description?: string | null;
+            /**
+             * Is Default
+             * @description true makes it the default (another default stops being one)
+             */
+            is_default?: boolean | null;
+            /**
+             * Name
+             * @description Name
+             */
+            name?: string | null;
+            /**
+             * Position
+             * @description Order
+             */
+            position?: number | null;
+        };
+        /** PlanInstallment */
+        PlanInstallment: {
+            /**
+             * Amount
+             * @description Amount
+             */
+            amount: number | string;
+            /**
+             * Due Date
+             * Format: date
+             * @description Due date
+             */
+            due_date: string;
+            /**
+             * Id
+             * @description Keep (and change) this existing installment; omit for a new one
+             */
+            id?: string | null;
+            /**
+             * Note
+             * @description Note
+             */
+            note?: string | null;
         };
         /** Pool */
         Pool: {
@@ -4827,6 +8507,195 @@ export interface components {
                 };
             };
         };
+        /** Product */
+        Product: {
+            /**
+             * Active
+             * @description Offered on new line items
+             */
+            active: boolean;
+            /**
+             * Category
+             * @description Category
+             */
+            category: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at
+             */
+            created_at: string;
+            /**
+             * Currency
+             * @description ISO 4217 currency of the list price
+             */
+            currency: string;
+            /**
+             * Description
+             * @description Description
+             */
+            description: string | null;
+            /**
+             * External Id
+             * @description Id in the integration source
+             */
+            external_id: string | null;
+            /**
+             * External Source
+             * @description Integration source
+             */
+            external_source: string | null;
+            /**
+             * Id
+             * Format: uuid
+             * @description Product id
+             */
+            id: string;
+            /**
+             * List Price
+             * @description List price
+             */
+            list_price: string;
+            /**
+             * Name
+             * @description Name
+             */
+            name: string;
+            /**
+             * Sku
+             * @description SKU (unique)
+             */
+            sku: string;
+            /**
+             * Unit
+             * @description Unit (套, 年, user/year, ...)
+             */
+            unit: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last changed at
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Version
+             */
+            version: number;
+        };
+        /** ProductCreate */
+        ProductCreate: {
+            /**
+             * Active
+             * @description Offered on new line items
+             * @default true
+             */
+            active: boolean;
+            /**
+             * Category
+             * @description Category
+             */
+            category?: string | null;
+            /**
+             * Currency
+             * @description ISO 4217 currency
+             * @default CNY
+             */
+            currency: string;
+            /**
+             * Description
+             * @description Description
+             */
+            description?: string | null;
+            /**
+             * External Id
+             * @description External id
+             */
+            external_id?: string | null;
+            /**
+             * External Source
+             * @description Source
+             */
+            external_source?: string | null;
+            /**
+             * List Price
+             * @description List price
+             */
+            list_price: number | string;
+            /**
+             * Name
+             * @description Name
+             */
+            name: string;
+            /**
+             * Sku
+             * @description SKU (unique)
+             */
+            sku: string;
+            /**
+             * Unit
+             * @description Unit
+             */
+            unit?: string | null;
+        };
+        /**
+         * ProductSort
+         * @enum {string}
+         */
+        ProductSort: "name" | "-name" | "sku" | "-sku" | "list_price" | "-list_price" | "created_at" | "-created_at" | "updated_at" | "-updated_at";
+        /** ProductUpdate */
+        ProductUpdate: {
+            /**
+             * Active
+             * @description Active
+             */
+            active?: boolean | null;
+            /**
+             * Category
+             * @description Category
+             */
+            category?: string | null;
+            /**
+             * Currency
+             * @description Currency
+             */
+            currency?: string | null;
+            /**
+             * Description
+             * @description Description
+             */
+            description?: string | null;
+            /**
+             * External Id
+             * @description External id
+             */
+            external_id?: string | null;
+            /**
+             * External Source
+             * @description Source
+             */
+            external_source?: string | null;
+            /**
+             * List Price
+             * @description List price
+             */
+            list_price?: number | string | null;
+            /**
+             * Name
+             * @description Name
+             */
+            name?: string | null;
+            /**
+             * Sku
+             * @description SKU
+             */
+            sku?: string | null;
+            /**
+             * Unit
+             * @description Unit
+             */
+            unit?: string | null;
+        };
         /** PublicLead */
         PublicLead: {
             /**
@@ -5018,6 +8887,67 @@ export interface components {
             workspace_name: string;
         };
         /**
+         * StageKind
+         * @enum {string}
+         */
+        StageKind: "open" | "won" | "lost";
+        /** StageOrder */
+        StageOrder: {
+            /**
+             * Stage Ids
+             * @description Every stage of the pipeline, in the new order
+             */
+            stage_ids: string[];
+        };
+        /** StageVisit */
+        StageVisit: {
+            /**
+             * Entered At
+             * Format: date-time
+             * @description Entered at
+             */
+            entered_at: string;
+            /**
+             * Id
+             * Format: uuid
+             * @description History row id
+             */
+            id: string;
+            /**
+             * Left At
+             * @description Left at; null while the deal is there
+             */
+            left_at: string | null;
+            /**
+             * Moved By
+             * @description Who moved it there
+             */
+            moved_by: string | null;
+            /**
+             * Seconds In Stage
+             * @description Time in the stage (until now while current)
+             */
+            seconds_in_stage: number;
+            /**
+             * Stage Id
+             * Format: uuid
+             * @description Stage
+             */
+            stage_id: string;
+            /** @description Kind of the stage */
+            stage_kind: components["schemas"]["StageKind"];
+            /**
+             * Stage Name En
+             * @description Stage name (en)
+             */
+            stage_name_en: string;
+            /**
+             * Stage Name Zh
+             * @description Stage name (zh-CN)
+             */
+            stage_name_zh: string;
+        };
+        /**
          * Strategy
          * @enum {string}
          */
@@ -5128,6 +9058,11 @@ export interface components {
              */
             notes: string | null;
             /**
+             * Opportunity Id
+             * @description Linked deal
+             */
+            opportunity_id: string | null;
+            /**
              * Title
              * @description What to do
              */
@@ -5160,6 +9095,11 @@ export interface components {
              * @description Notes
              */
             notes?: string | null;
+            /**
+             * Opportunity Id
+             * @description Linked deal (its customer becomes the linked customer)
+             */
+            opportunity_id?: string | null;
             /**
              * Title
              * @description What to do
@@ -5555,6 +9495,8 @@ export interface operations {
                 customer_id?: string | null;
                 /** @description Only this kind */
                 kind?: components["schemas"]["ActivityKind"] | null;
+                /** @description Only this deal's */
+                opportunity_id?: string | null;
                 /** @description Page size (1–200) */
                 limit?: number;
                 /** @description Opaque cursor from a page */
@@ -6211,6 +10153,93 @@ export interface operations {
             };
         };
     };
+    "assignment-rules:reorder_rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentRuleOrder"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentRule"][];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "assignment-rules:delete_rule": {
         parameters: {
             query?: never;
@@ -6267,6 +10296,107 @@ export interface operations {
             };
             /** @description If-Match names a version that is no longer current */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "assignment-rules:update_rule": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentRuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentRule"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6802,6 +10932,174 @@ export interface operations {
             };
         };
     };
+    "campaigns:get_campaign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "campaigns:update_campaign": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "campaigns:campaign_stats": {
         parameters: {
             query?: never;
@@ -7145,6 +11443,989 @@ export interface operations {
                 };
             };
             /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "contracts:list_contracts": {
+        parameters: {
+            query?: {
+                /** @description Sort key */
+                sort?: components["schemas"]["ContractSort"];
+                /** @description Number or title contains */
+                q?: string | null;
+                /** @description Status */
+                status?: components["schemas"]["ContractStatus"] | null;
+                /** @description Customer */
+                customer_id?: string | null;
+                /** @description Owner */
+                owner_id?: string | null;
+                /** @description Deal */
+                opportunity_id?: string | null;
+                /** @description Ends before this day (renewals) */
+                ends_before?: string | null;
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Contract_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "contracts:create_contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contract"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "contracts:get_contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contract"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "contracts:delete_contract": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "contracts:update_contract": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contract"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "contracts:approve_contract": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractComment"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contract"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "receivables:get_payment_plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentPlan"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "receivables:replace_payment_plan": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentPlanReplace"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentPlan"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "contracts:reject_contract": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractRejection"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contract"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "contracts:submit_contract": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractComment"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contract"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "contracts:terminate_contract": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractTermination"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contract"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10011,6 +15292,424 @@ export interface operations {
             };
         };
     };
+    "invoices:list_invoices": {
+        parameters: {
+            query?: {
+                /** @description Sort key */
+                sort?: components["schemas"]["InvoiceSort"];
+                /** @description Contract */
+                contract_id?: string | null;
+                /** @description Status */
+                status?: components["schemas"]["InvoiceStatus"] | null;
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Invoice_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "invoices:create_invoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "invoices:get_invoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "invoices:issue_invoice": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceIssue"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "invoices:void_invoice": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceVoid"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "leads:list_leads": {
         parameters: {
             query?: {
@@ -10026,6 +15725,8 @@ export interface operations {
                 campaign_id?: string | null;
                 /** @description Only leads without / with an owner */
                 unassigned?: boolean | null;
+                /** @description Source equals */
+                source?: string | null;
                 /** @description Page size (1–200) */
                 limit?: number;
                 /** @description Opaque cursor from a page */
@@ -10579,6 +16280,326 @@ export interface operations {
             };
         };
     };
+    "lost-reasons:list_lost_reasons": {
+        parameters: {
+            query?: {
+                /** @description Only active / inactive reasons */
+                active?: boolean | null;
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LostReason_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "lost-reasons:create_lost_reason": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LostReasonCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LostReason"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "lost-reasons:delete_lost_reason": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reason_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "lost-reasons:update_lost_reason": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                reason_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LostReasonUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LostReason"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "auth:me": {
         parameters: {
             query?: never;
@@ -10881,6 +16902,2386 @@ export interface operations {
             };
             /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "opportunities:list_opportunities": {
+        parameters: {
+            query?: {
+                /** @description Sort key */
+                sort?: components["schemas"]["OpportunitySort"];
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+                /** @description Name contains */
+                q?: string | null;
+                /** @description Pipeline */
+                pipeline_id?: string | null;
+                /** @description Stage */
+                stage_id?: string | null;
+                /** @description Status */
+                status?: components["schemas"]["DealStatus"] | null;
+                /** @description Owner */
+                owner_id?: string | null;
+                /** @description Owner in this team (and sub-teams) */
+                team_id?: string | null;
+                /** @description Customer */
+                customer_id?: string | null;
+                /** @description Campaign */
+                campaign_id?: string | null;
+                /** @description Only rotting / not rotting deals */
+                rotting?: boolean | null;
+                /** @description Expected close on or after */
+                close_after?: string | null;
+                /** @description Expected close before */
+                close_before?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Opportunity_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "opportunities:create_opportunity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpportunityCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Opportunity"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "opportunities:get_opportunity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                opportunity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Opportunity"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "opportunities:delete_opportunity": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                opportunity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "opportunities:update_opportunity": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                opportunity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpportunityUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Opportunity"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "opportunities:opportunity_history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                opportunity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StageVisit"][];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "opportunities:lose_opportunity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                opportunity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpportunityLose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Opportunity"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "opportunities:move_opportunity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                opportunity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpportunityMove"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Opportunity"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "opportunities:restore_opportunity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                opportunity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Opportunity"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "opportunities:win_opportunity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                opportunity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpportunityWin"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Opportunity"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "orders:list_orders": {
+        parameters: {
+            query?: {
+                /** @description Sort key */
+                sort?: components["schemas"]["OrderSort"];
+                /** @description false: the review list of orders without a customer */
+                matched?: boolean | null;
+                /** @description Customer */
+                customer_id?: string | null;
+                /** @description Channel */
+                channel?: string | null;
+                /** @description Status */
+                status?: components["schemas"]["OrderStatus"] | null;
+                /** @description Ordered at or after */
+                ordered_from?: string | null;
+                /** @description Ordered before */
+                ordered_to?: string | null;
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Order_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "orders:create_order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "orders:get_order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "orders:match_order": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderMatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "payments:list_payments": {
+        parameters: {
+            query?: {
+                /** @description Sort key */
+                sort?: components["schemas"]["PaymentSort"];
+                /** @description Contract */
+                contract_id?: string | null;
+                /** @description Customer */
+                customer_id?: string | null;
+                /** @description Method */
+                method?: components["schemas"]["PaymentMethod"] | null;
+                /** @description Received on or after */
+                received_from?: string | null;
+                /** @description Received on or before */
+                received_to?: string | null;
+                /** @description Only void / only valid payments */
+                voided?: boolean | null;
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Payment_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "payments:create_payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "payments:get_payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "payments:void_payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentVoid"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pipelines:list_pipelines": {
+        parameters: {
+            query?: {
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Pipeline_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pipelines:create_pipeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PipelineCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pipeline"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pipelines:get_pipeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pipeline_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pipeline"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pipelines:delete_pipeline": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                pipeline_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pipelines:update_pipeline": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                pipeline_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PipelineUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pipeline"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pipelines:board": {
+        parameters: {
+            query?: {
+                /** @description Deals per column (1–100) */
+                limit?: number;
+                /** @description Only this column (to load more) */
+                stage_id?: string | null;
+                /** @description A column's next_cursor (with stage_id) */
+                cursor?: string | null;
+                /** @description Only this owner's deals */
+                owner_id?: string | null;
+                /** @description Only deals of this team (and sub-teams) */
+                team_id?: string | null;
+                /** @description Won/lost columns show deals closed in these last days */
+                closed_days?: number;
+            };
+            header?: never;
+            path: {
+                pipeline_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineBoard"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pipelines:list_stages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pipeline_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineStage"][];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pipelines:create_stage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pipeline_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PipelineStageCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineStage"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pipelines:reorder_stages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pipeline_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StageOrder"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineStage"][];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pipelines:delete_stage": {
+        parameters: {
+            query?: {
+                /** @description Where its deals go (required when it holds deals; same kind) */
+                move_to_stage_id?: string | null;
+            };
+            header?: never;
+            path: {
+                pipeline_id: string;
+                stage_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "pipelines:update_stage": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                pipeline_id: string;
+                stage_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PipelineStageUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineStage"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11349,6 +19750,402 @@ export interface operations {
             };
         };
     };
+    "products:list_products": {
+        parameters: {
+            query?: {
+                /** @description Sort key */
+                sort?: components["schemas"]["ProductSort"];
+                /** @description Name or SKU contains */
+                q?: string | null;
+                /** @description Category */
+                category?: string | null;
+                /** @description Only active / inactive products */
+                active?: boolean | null;
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Product_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "products:create_product": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "products:get_product": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "products:delete_product": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "products:update_product": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "public:submit_form": {
         parameters: {
             query?: never;
@@ -11447,6 +20244,378 @@ export interface operations {
             };
         };
     };
+    "receivables:list_receivables": {
+        parameters: {
+            query?: {
+                /** @description Sort key */
+                sort?: components["schemas"]["InstallmentSort"];
+                /** @description Derived status */
+                status?: components["schemas"]["InstallmentStatus"] | null;
+                /** @description Contract */
+                contract_id?: string | null;
+                /** @description Customer */
+                customer_id?: string | null;
+                /** @description Contract owner */
+                owner_id?: string | null;
+                /** @description Due on or after */
+                due_from?: string | null;
+                /** @description Due on or before */
+                due_to?: string | null;
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Installment_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "receivables:receivables_aging": {
+        parameters: {
+            query?: {
+                /** @description customer, owner or team */
+                group_by?: components["schemas"]["AgingGroupBy"];
+                /** @description Count days past due to this day (default today) */
+                as_of?: string | null;
+                /** @description Groups per page */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgingReport"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "receivables:receivables_cash_in": {
+        parameters: {
+            query?: {
+                /** @description week or month */
+                period?: components["schemas"]["CashInPeriod"];
+                /** @description First day (default today) */
+                start?: string | null;
+                /** @description Last day (default 12 weeks / 1 year on) */
+                end?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CashInCalendar"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "receivables:get_receivable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                installment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstallmentDetail"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "receivables:void_receivable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                installment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstallmentVoid"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstallmentDetail"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "users:list_roles": {
         parameters: {
             query?: never;
@@ -11493,6 +20662,149 @@ export interface operations {
                 };
             };
             /** @description Validation failed (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "settings:get_contract_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractSettings"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "settings:update_contract_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractSettings"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11974,6 +21286,8 @@ export interface operations {
                 assignee_id?: string | null;
                 /** @description Linked customer */
                 customer_id?: string | null;
+                /** @description Linked deal */
+                opportunity_id?: string | null;
                 /** @description Only done / open tasks */
                 done?: boolean | null;
                 /** @description Page size (1–200) */

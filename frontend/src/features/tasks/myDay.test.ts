@@ -11,6 +11,7 @@ function task(id: string, due_at: string | null, done_at: string | null = null):
     done_at,
     assignee_id: 'u1',
     customer_id: null,
+    opportunity_id: null,
     activity_id: null,
     kind: 'follow_up',
     notes: null,

@@ -1,0 +1,1 @@
+"""Contracts (合同): numbering, approval, renewal; the root of receivables."""

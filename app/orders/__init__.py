@@ -1,0 +1,1 @@
+"""Orders from shops and ERPs, matched to customers for RFM."""

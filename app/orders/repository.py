@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import ClassVar
+
+from sqlalchemy import select
+
+from app.core.pagination import SortSpec
+from app.core.repository import RepositoryBase
+from app.models.customer import Customer
+from app.models.orders import Order, OrderItem
+from app.models.pipeline import Product
+
+
+class OrderRepository(RepositoryBase[Order]):
+    model = Order
+    entity = "order"
+    sorting: ClassVar[SortSpec] = SortSpec(
+        Order.id,
+        ordered_at=Order.ordered_at,
+        created_at=Order.created_at,
+        updated_at=Order.updated_at,
+        amount=Order.amount,
+    )
+
+    async def items_of(self, order_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[OrderItem]]:
+        out: dict[uuid.UUID, list[OrderItem]] = {i: [] for i in order_ids}
+        if not order_ids:
+            return out
+        rows = await self.session.execute(
+            select(OrderItem)
+            .where(OrderItem.order_id.in_(order_ids))
+            .order_by(OrderItem.order_id, OrderItem.position)
+        )
+        for item in rows.scalars():
+            out[item.order_id].append(item)
+        return out
+
+    async def by_external_id(self, source: str, external_id: str) -> uuid.UUID | None:
+        """Across the workspace (not only the caller's scope): one order per external id."""
+        found: uuid.UUID | None = await self.session.scalar(
+            select(Order.id).where(
+                Order.external_source == source,
+                Order.external_id == external_id,
+                Order.deleted_at.is_(None),
+            )
+        )
+        return found
+
+    async def customers_where(self, *conditions: object) -> list[uuid.UUID]:
+        """Up to two live customers matching, across the workspace: matching an order must
+        not depend on who records it."""
+        rows = await self.session.execute(
+            select(Customer.id)
+            .where(Customer.deleted_at.is_(None), *conditions)  # type: ignore[arg-type]
+            .order_by(Customer.id)
+            .limit(2)
+        )
+        return list(rows.scalars())
+
+    async def known_products(self, ids: set[uuid.UUID]) -> set[uuid.UUID]:
+        if not ids:
+            return set()
+        rows = await self.session.execute(
+            select(Product.id).where(Product.id.in_(ids), Product.deleted_at.is_(None))
+        )
+        return set(rows.scalars())

@@ -1,0 +1,275 @@
+"""Orders: recorded as the shop or ERP sent them, matched to a customer.
+
+Matching on create, first hit wins: the buyer's external customer id (same source system
+when the order names one), then the phone normalised to E.164, then the e-mail. A rule
+that finds two customers is ambiguous and falls through to the next; an order no rule
+matches is kept with `customer_id` null and listed for review (`GET /orders?matched=false`)
+until someone matches it by hand (`POST /orders/{id}/match`).
+
+An order is seen by whoever sees its customer; unmatched orders only by roles whose
+orders scope is the whole workspace (owners, admins).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.dependencies import Ctx
+from app.contracts.money import ZERO, cents
+from app.core import hooks
+from app.core.audit import record_mutation, snapshot
+from app.core.pagination import ListParams
+from app.core.principal import Principal
+from app.customers import service as customers
+from app.customers.normalize import normalize_email, normalize_phone
+from app.errors import Conflict, FieldError, NotFound, UnprocessableEntity
+from app.models.customer import Customer
+from app.models.orders import Order, OrderItem
+from app.orders import schemas
+from app.orders.repository import OrderRepository
+
+#: NUMERIC(18,2) holds up to 16 digits before the point
+MAX_AMOUNT = Decimal(10) ** 16
+
+ORDER_FIELDS = (
+    "external_source",
+    "external_id",
+    "order_number",
+    "customer_id",
+    "matched_by",
+    "channel",
+    "status",
+    "ordered_at",
+    "amount",
+    "currency",
+)
+
+
+async def match_customer(
+    repo: OrderRepository, data: schemas.OrderCreate
+) -> tuple[uuid.UUID | None, str | None, str | None]:
+    """(customer id, matched by, note) for an order's buyer fields."""
+    ambiguous: list[str] = []
+    rules: list[tuple[str, list[ColumnElement[bool]]]] = []
+    if data.customer_external_id:
+        by_id = [Customer.external_id == data.customer_external_id]
+        if data.external_source:
+            by_id.append(Customer.external_source == data.external_source)
+        rules.append(("external_id", by_id))
+    if data.customer_phone and (phone := normalize_phone(data.customer_phone)):
+        rules.append(("phone", [Customer.phones_normalized.overlap([phone])]))
+    if email := normalize_email(data.customer_email):
+        rules.append(("email", [Customer.email_normalized == email]))
+    for name, conditions in rules:
+        found = await repo.customers_where(*conditions)
+        if len(found) == 1:
+            return found[0], name, None
+        if found:
+            ambiguous.append(name)
+    if ambiguous:
+        return None, None, f"ambiguous: several customers share the {', '.join(ambiguous)}"
+    if not rules:
+        return None, None, "no buyer id, phone or e-mail to match on"
+    return None, None, "no customer with this buyer id, phone or e-mail"
+
+
+async def follow_merge(
+    session: AsyncSession, principal: Principal, duplicate_id: uuid.UUID, survivor_id: uuid.UUID
+) -> dict[str, int]:
+    """A merged-away customer's orders count for the survivor (its RFM)."""
+    result = await session.execute(
+        update(Order)
+        .where(Order.customer_id == duplicate_id)
+        .values(customer_id=survivor_id, version=Order.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    moved = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return {"orders": moved} if moved else {}
+
+
+hooks.customer_merge_hooks.append(follow_merge)
+
+
+async def _customer(ctx: Ctx, customer_id: uuid.UUID) -> None:
+    try:
+        await customers.get_customer(ctx, customer_id)
+    except NotFound:
+        raise UnprocessableEntity(
+            f"No customer with id {customer_id}.",
+            code="invalid_reference",
+            errors=[FieldError(field="body.customer_id", message="unknown customer")],
+        ) from None
+
+
+async def create_order(ctx: Ctx, data: schemas.OrderCreate) -> Order:
+    repo = OrderRepository(ctx.session, ctx.principal)
+    if data.external_source and data.external_id:
+        existing = await repo.by_external_id(data.external_source, data.external_id)
+        if existing is not None:
+            raise Conflict(
+                f"Order {data.external_source}/{data.external_id} is already recorded.",
+                code="order_exists",
+                extra={"id": str(existing)},
+            )
+    products = await repo.known_products({i.product_id for i in data.items if i.product_id})
+    unknown = [
+        FieldError(field=f"body.items.{n}.product_id", message="unknown product")
+        for n, i in enumerate(data.items)
+        if i.product_id and i.product_id not in products
+    ]
+    if unknown:
+        raise UnprocessableEntity("Unknown products.", code="invalid_reference", errors=unknown)
+    customer_id: uuid.UUID | None
+    matched_by: str | None
+    note: str | None
+    if data.customer_id is not None:
+        await _customer(ctx, data.customer_id)
+        customer_id, matched_by, note = data.customer_id, "manual", None
+    else:
+        customer_id, matched_by, note = await match_customer(repo, data)
+    too_large = [
+        FieldError(field=f"body.items.{n}", message="quantity × unit price is too large")
+        for n, i in enumerate(data.items)
+        if i.quantity * i.unit_price >= MAX_AMOUNT
+    ]
+    if too_large:
+        raise UnprocessableEntity("A line amount is too large.", errors=too_large)
+    lines = [(i, cents(i.quantity * i.unit_price)) for i in data.items]
+    amount = data.amount if data.amount is not None else sum((a for _, a in lines), ZERO)
+    if amount >= MAX_AMOUNT:
+        raise UnprocessableEntity(
+            "The order amount is too large.",
+            errors=[FieldError(field="body.items", message="total is too large")],
+        )
+    order = Order(
+        workspace_id=ctx.principal.workspace_id,
+        external_source=data.external_source,
+        external_id=data.external_id,
+        order_number=data.order_number,
+        customer_id=customer_id,
+        customer_external_id=data.customer_external_id,
+        customer_name=data.customer_name,
+        customer_phone=data.customer_phone,
+        customer_phone_normalized=normalize_phone(data.customer_phone)
+        if data.customer_phone
+        else None,
+        customer_email=normalize_email(data.customer_email),
+        matched_by=matched_by,
+        match_note=note,
+        channel=data.channel,
+        status=data.status.value,
+        ordered_at=data.ordered_at,
+        amount=amount,
+        currency=data.currency,
+        notes=data.notes,
+        created_by=ctx.principal.user_id,
+    )
+    ctx.session.add(order)
+    await ctx.session.flush()
+    ctx.session.add_all(
+        OrderItem(
+            workspace_id=order.workspace_id,
+            order_id=order.id,
+            position=n,
+            product_id=item.product_id,
+            sku=item.sku,
+            name=item.name,
+            quantity=item.quantity,
+            unit_price=item.unit_price,
+            amount=line_amount,
+        )
+        for n, (item, line_amount) in enumerate(lines)
+    )
+    await ctx.session.flush()
+    await record_mutation(
+        ctx.session,
+        ctx.principal,
+        entity="order",
+        action="created",
+        entity_id=order.id,
+        sequence=order.version,
+        before=None,
+        after=snapshot(order, ORDER_FIELDS),
+    )
+    return order
+
+
+async def shape(ctx: Ctx, rows: Sequence[Order]) -> list[schemas.Order]:
+    items = await OrderRepository(ctx.session, ctx.principal).items_of([o.id for o in rows])
+    out = []
+    for order in rows:
+        fields = {
+            name: getattr(order, name) for name in schemas.Order.model_fields if name != "items"
+        }
+        out.append(
+            schemas.Order.model_validate(
+                {
+                    **fields,
+                    "items": [schemas.OrderLine.model_validate(i) for i in items[order.id]],
+                }
+            )
+        )
+    return out
+
+
+async def list_orders(
+    ctx: Ctx,
+    params: ListParams,
+    sort: str,
+    *,
+    matched: bool | None,
+    customer_id: uuid.UUID | None,
+    channel: str | None,
+    status: str | None,
+    ordered_from: object,
+    ordered_to: object,
+) -> tuple[Sequence[Order], str | None, bool]:
+    conds: list[ColumnElement[bool]] = []
+    if matched is not None:
+        conds.append(Order.customer_id.is_not(None) if matched else Order.customer_id.is_(None))
+    if customer_id:
+        conds.append(Order.customer_id == customer_id)
+    if channel:
+        conds.append(Order.channel == channel)
+    if status:
+        conds.append(Order.status == status)
+    if ordered_from:
+        conds.append(Order.ordered_at >= ordered_from)
+    if ordered_to:
+        conds.append(Order.ordered_at < ordered_to)
+    return await OrderRepository(ctx.session, ctx.principal).page(params, sort, *conds)
+
+
+async def get_order(ctx: Ctx, order_id: uuid.UUID) -> Order:
+    return await OrderRepository(ctx.session, ctx.principal).get(order_id)
+
+
+async def match_order(
+    ctx: Ctx, order_id: uuid.UUID, data: schemas.OrderMatchRequest, if_match: int | None
+) -> Order:
+    """Attach an order to its customer by hand (the review list's action)."""
+    order = await OrderRepository(ctx.session, ctx.principal).get_writable(
+        order_id, if_match=if_match
+    )
+    await _customer(ctx, data.customer_id)
+    before = snapshot(order, ORDER_FIELDS)
+    order.customer_id = data.customer_id
+    order.matched_by = "manual"
+    order.match_note = None
+    await ctx.session.flush()
+    await record_mutation(
+        ctx.session,
+        ctx.principal,
+        entity="order",
+        action="matched",
+        entity_id=order.id,
+        sequence=order.version,
+        before=before,
+        after=snapshot(order, ORDER_FIELDS),
+    )
+    return order

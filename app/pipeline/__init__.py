@@ -1,0 +1,1 @@
+"""Sales pipelines, stages, opportunities, products and lost reasons."""

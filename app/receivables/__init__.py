@@ -1,0 +1,1 @@
+"""Receivables (回款): payment plans, payments with allocation, invoices, aging."""

@@ -1,0 +1,409 @@
+"""Every receivables query: installment status in SQL, per-contract totals, the set-based
+aging, DSO and cash-in queries."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    text,
+    tuple_,
+    union_all,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.contracts.money import ZERO
+from app.core.models import Base
+from app.core.pagination import SortSpec
+from app.core.principal import Principal
+from app.core.repository import RepositoryBase
+from app.core.scope import scope_condition
+from app.models.contracts import Contract
+from app.models.customer import Customer
+from app.models.receivables import Installment, Invoice, Payment, PaymentAllocation
+from app.models.user import Team, User
+
+#: contracts whose installments are money owed (drafts and pending ones are not yet)
+RECEIVABLE_STATUSES = ("active", "expired", "terminated")
+
+OUTSTANDING = Installment.amount - Installment.allocated_amount
+
+
+def is_open() -> ColumnElement[bool]:
+    """Not void and not fully paid (matches the partial index of open installments)."""
+    return and_(Installment.voided_at.is_(None), Installment.allocated_amount < Installment.amount)
+
+
+def status_expr(today: date) -> ColumnElement[str]:
+    """The derived status in SQL; `service.installment_status` is the same rule in Python."""
+    return case(
+        (Installment.voided_at.is_not(None), literal("void")),
+        (Installment.allocated_amount >= Installment.amount, literal("paid")),
+        (Installment.due_date < today, literal("overdue")),
+        (Installment.allocated_amount > 0, literal("partially_paid")),
+        else_=literal("pending"),
+    )
+
+
+def status_condition(status: str, today: date) -> ColumnElement[bool]:
+    """A WHERE clause per status that the open-installment index can serve."""
+    void = Installment.voided_at.is_not(None)
+    live = Installment.voided_at.is_(None)
+    paid = Installment.allocated_amount >= Installment.amount
+    conditions: dict[str, ColumnElement[bool]] = {
+        "void": void,
+        "paid": and_(live, paid),
+        "overdue": and_(is_open(), Installment.due_date < today),
+        "partially_paid": and_(
+            is_open(), Installment.due_date >= today, Installment.allocated_amount > 0
+        ),
+        "pending": and_(
+            is_open(), Installment.due_date >= today, Installment.allocated_amount == 0
+        ),
+    }
+    return conditions[status]
+
+
+class InstallmentRepository(RepositoryBase[Installment]):
+    model = Installment
+    entity = "installment"
+    sorting: ClassVar[SortSpec] = SortSpec(
+        Installment.id, due_date=Installment.due_date, created_at=Installment.created_at
+    )
+
+    async def plan(self, contract_id: uuid.UUID, *, lock: bool = False) -> list[Installment]:
+        stmt = (
+            select(Installment)
+            .where(Installment.contract_id == contract_id)
+            .order_by(Installment.due_date, Installment.number, Installment.id)
+        )
+        if lock:
+            stmt = stmt.with_for_update()
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def allocations_of(
+        self, installment_ids: Sequence[uuid.UUID]
+    ) -> list[tuple[PaymentAllocation, Payment]]:
+        if not installment_ids:
+            return []
+        rows = await self.session.execute(
+            select(PaymentAllocation, Payment)
+            .join(
+                Payment,
+                (Payment.id == PaymentAllocation.payment_id)
+                & (Payment.workspace_id == PaymentAllocation.workspace_id),
+            )
+            .where(PaymentAllocation.installment_id.in_(installment_ids))
+            .order_by(Payment.received_on, PaymentAllocation.created_at)
+        )
+        return [(a, p) for a, p in rows.tuples()]
+
+
+class PaymentRepository(RepositoryBase[Payment]):
+    model = Payment
+    entity = "payment"
+    sorting: ClassVar[SortSpec] = SortSpec(
+        Payment.id,
+        received_on=Payment.received_on,
+        created_at=Payment.created_at,
+        amount=Payment.amount,
+    )
+
+    async def allocations(self, payment_ids: Sequence[uuid.UUID]) -> list[PaymentAllocation]:
+        if not payment_ids:
+            return []
+        rows = await self.session.execute(
+            select(PaymentAllocation)
+            .where(PaymentAllocation.payment_id.in_(payment_ids))
+            .order_by(PaymentAllocation.created_at, PaymentAllocation.id)
+        )
+        return list(rows.scalars())
+
+
+class InvoiceRepository(RepositoryBase[Invoice]):
+    model = Invoice
+    entity = "invoice"
+    sorting: ClassVar[SortSpec] = SortSpec(
+        Invoice.id, created_at=Invoice.created_at, amount=Invoice.amount
+    )
+
+    async def number_taken(self, number: str, exclude: uuid.UUID | None = None) -> bool:
+        stmt = select(Invoice.id).where(Invoice.number == number, Invoice.status != "void")
+        if exclude is not None:
+            stmt = stmt.where(Invoice.id != exclude)
+        return (await self.session.execute(stmt.limit(1))).first() is not None
+
+    async def open_total(self, contract_id: uuid.UUID) -> Decimal:
+        """Requested and issued invoices of a contract (what void ones don't count in)."""
+        total = await self.session.scalar(
+            select(func.coalesce(func.sum(Invoice.amount), 0)).where(
+                Invoice.contract_id == contract_id,
+                Invoice.status != "void",
+                Invoice.deleted_at.is_(None),
+            )
+        )
+        return Decimal(total or 0)
+
+
+async def contracts_by_id(
+    session: AsyncSession, ids: set[uuid.UUID]
+) -> dict[uuid.UUID, tuple[Contract, str | None]]:
+    """Contracts with their customer's name, for shaping rows that point at them."""
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Contract, Customer.name)
+        .outerjoin(
+            Customer,
+            (Customer.id == Contract.customer_id)
+            & (Customer.workspace_id == Contract.workspace_id),
+        )
+        .where(Contract.id.in_(ids))
+    )
+    return {c.id: (c, name) for c, name in rows.tuples()}
+
+
+async def contract_totals(
+    session: AsyncSession, ids: Sequence[uuid.UUID], today: date
+) -> dict[uuid.UUID, dict[str, Decimal]]:
+    """Planned, received, allocated, credit, outstanding, overdue and invoiced per contract:
+    three grouped queries for any number of contracts."""
+    out = {
+        i: dict.fromkeys(
+            (
+                "planned",
+                "received",
+                "allocated",
+                "credit",
+                "outstanding",
+                "overdue",
+                "invoiced",
+                "invoice_requested",
+            ),
+            ZERO,
+        )
+        for i in ids
+    }
+    if not ids:
+        return out
+    live = Installment.voided_at.is_(None)
+    installments = await session.execute(
+        select(
+            Installment.contract_id,
+            func.coalesce(func.sum(Installment.amount).filter(live), 0),
+            func.coalesce(func.sum(OUTSTANDING).filter(live), 0),
+            func.coalesce(func.sum(OUTSTANDING).filter(live, Installment.due_date < today), 0),
+        )
+        .where(Installment.contract_id.in_(ids))
+        .group_by(Installment.contract_id)
+    )
+    for contract_id, planned, outstanding, overdue in installments.tuples():
+        out[contract_id].update(planned=planned, outstanding=outstanding, overdue=overdue)
+    payments = await session.execute(
+        select(Payment.contract_id, func.sum(Payment.amount), func.sum(Payment.allocated_amount))
+        .where(
+            Payment.contract_id.in_(ids),
+            Payment.voided_at.is_(None),
+            Payment.deleted_at.is_(None),
+        )
+        .group_by(Payment.contract_id)
+    )
+    for contract_id, received, allocated in payments.tuples():
+        out[contract_id].update(received=received, allocated=allocated, credit=received - allocated)
+    invoices = await session.execute(
+        select(
+            Invoice.contract_id,
+            func.coalesce(func.sum(Invoice.amount).filter(Invoice.status == "issued"), 0),
+            func.coalesce(func.sum(Invoice.amount).filter(Invoice.status == "requested"), 0),
+        )
+        .where(Invoice.contract_id.in_(ids), Invoice.deleted_at.is_(None))
+        .group_by(Invoice.contract_id)
+    )
+    for contract_id, invoiced, requested in invoices.tuples():
+        out[contract_id].update(invoiced=invoiced, invoice_requested=requested)
+    return out
+
+
+# --- aging, DSO, cash-in ---------------------------------------------------------------
+
+
+def _receivable_scope(principal: Principal) -> list[ColumnElement[bool]]:
+    return [
+        Contract.status.in_(RECEIVABLE_STATUSES),
+        Contract.deleted_at.is_(None),
+        scope_condition(Contract, principal, "receivables"),
+    ]
+
+
+def _joined(*columns: Any) -> Any:
+    return select(*columns).join(
+        Contract,
+        (Contract.id == Installment.contract_id)
+        & (Contract.workspace_id == Installment.workspace_id),
+    )
+
+
+AGING_BUCKETS = ("current", "days_1_30", "days_31_60", "days_61_90", "days_over_90")
+
+
+@dataclass(frozen=True)
+class AgingAfter:
+    """Keyset position in the aging groups: total (descending), then key, then currency."""
+
+    total: Decimal
+    key: str
+    currency: str
+
+
+async def aging_page(
+    session: AsyncSession,
+    principal: Principal,
+    group_by: str,
+    as_of: date,
+    limit: int,
+    after: AgingAfter | None,
+) -> tuple[list[Any], list[Any]]:
+    """One statement over the open installments of receivable contracts in scope: the
+    outstanding amount per (group, currency) in each bucket of days past due, plus what
+    is due on or before `as_of` (for DSO). It returns one page of groups, largest total
+    first (limit + 1 rows, to tell whether more follow), and the totals per currency over
+    all groups — the grouping runs once (a CTE used twice), only the page leaves the
+    database. The open-installment partial index serves the scan."""
+    days = literal(as_of, Date) - Installment.due_date
+    owed = OUTSTANDING
+
+    def bucket(condition: ColumnElement[bool]) -> ColumnElement[Decimal]:
+        return func.coalesce(func.sum(owed).filter(condition), 0)
+
+    key: Any = {"customer": Contract.customer_id, "owner": Contract.owner_id, "team": User.team_id}[
+        group_by
+    ]
+    stmt = _joined(
+        key.label("key"),
+        Contract.currency.label("currency"),
+        bucket(days <= 0).label("current"),
+        bucket(days.between(1, 30)).label("days_1_30"),
+        bucket(days.between(31, 60)).label("days_31_60"),
+        bucket(days.between(61, 90)).label("days_61_90"),
+        bucket(days > 90).label("days_over_90"),
+        func.sum(owed).label("total"),
+        bucket(days >= 0).label("due"),
+        func.count().label("installments"),
+    )
+    if group_by == "team":
+        stmt = stmt.outerjoin(
+            User, (User.id == Contract.owner_id) & (User.workspace_id == Contract.workspace_id)
+        )
+    grouped = (
+        stmt.where(is_open(), *_receivable_scope(principal))
+        .group_by(key, Contract.currency)
+        .cte("aging_groups")
+    )
+    tiebreak = func.coalesce(cast(grouped.c.key, String), "").collate("C")
+    amounts = [grouped.c[name] for name in (*AGING_BUCKETS, "total", "due", "installments")]
+    page = select(
+        literal(False).label("is_total"),
+        grouped.c.key,
+        grouped.c.currency,
+        *amounts,
+        tiebreak.label("tiebreak"),
+    )
+    if after is not None:
+        page = page.where(
+            (grouped.c.total < after.total)
+            | (
+                (grouped.c.total == after.total)
+                & (
+                    tuple_(tiebreak, grouped.c.currency)
+                    > tuple_(literal(after.key), literal(after.currency))
+                )
+            )
+        )
+    page_rows = (
+        page.order_by(grouped.c.total.desc(), tiebreak, grouped.c.currency)
+        .limit(limit + 1)
+        .subquery("page")
+    )
+    totals = select(
+        literal(True),
+        cast(literal(None), Base.type_annotation_map[uuid.UUID]),
+        grouped.c.currency,
+        *[func.sum(column) for column in amounts],
+        literal(""),
+    ).group_by(grouped.c.currency)
+    # a report over every open installment in scope: let the grouping hash in memory
+    await session.execute(text("SET LOCAL work_mem = '64MB'"))
+    rows = (await session.execute(union_all(select(page_rows), totals))).all()
+    return [r for r in rows if not r.is_total], sorted(
+        (r for r in rows if r.is_total), key=lambda r: r.currency
+    )
+
+
+async def group_labels(
+    session: AsyncSession, group_by: str, keys: set[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    if not keys:
+        return {}
+    model: Any = {"customer": Customer, "owner": User, "team": Team}[group_by]
+    rows = await session.execute(select(model.id, model.name).where(model.id.in_(keys)))
+    return {r.id: r.name for r in rows}
+
+
+async def billed_between(
+    session: AsyncSession, principal: Principal, first: date, last: date
+) -> dict[str, Decimal]:
+    """Installment amounts falling due in [first, last] per currency (DSO's sales)."""
+    rows = await session.execute(
+        _joined(Contract.currency, func.sum(Installment.amount))
+        .where(
+            Installment.voided_at.is_(None),
+            Installment.due_date.between(first, last),
+            *_receivable_scope(principal),
+        )
+        .group_by(Contract.currency)
+    )
+    return {currency: Decimal(total) for currency, total in rows.tuples()}
+
+
+async def cash_in(
+    session: AsyncSession, principal: Principal, period: str, first: date, last: date
+) -> list[Any]:
+    """Open amounts per due period (week starts Monday) and currency."""
+    start = cast(func.date_trunc(period, Installment.due_date), Date)
+    rows = await session.execute(
+        _joined(
+            start.label("start"),
+            Contract.currency.label("currency"),
+            func.sum(OUTSTANDING).label("amount"),
+            func.count().label("installments"),
+        )
+        .where(is_open(), Installment.due_date.between(first, last), *_receivable_scope(principal))
+        .group_by(start, Contract.currency)
+        .order_by(start, Contract.currency)
+    )
+    return list(rows.all())
+
+
+async def overdue_before(
+    session: AsyncSession, principal: Principal, day: date
+) -> dict[str, tuple[Decimal, int]]:
+    rows = await session.execute(
+        _joined(Contract.currency, func.sum(OUTSTANDING), func.count())
+        .where(is_open(), Installment.due_date < day, *_receivable_scope(principal))
+        .group_by(Contract.currency)
+    )
+    return {c: (Decimal(total), int(n)) for c, total, n in rows.tuples()}
