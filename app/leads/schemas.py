@@ -159,11 +159,20 @@ class CampaignUpdate(RequestSchema):
     )
 
 
+class CampaignWon(ResponseSchema):
+    currency: str = Field(description="ISO 4217 currency")
+    deals: int = Field(description="Won deals from the campaign in this currency")
+    amount: Decimal = Field(description="Their total amount")
+
+
 class CampaignStats(ResponseSchema):
     campaign_id: uuid.UUID = Field(description="Campaign")
     leads: int = Field(description="Leads from it")
     converted: int = Field(description="Converted leads")
     customers: int = Field(description="Customers converted from its leads")
+    won: list[CampaignWon] = Field(
+        default_factory=list, description="Won deals from the campaign, per currency"
+    )
 
 
 class RuleConditions(RequestSchema):

@@ -64,6 +64,10 @@ LEAD_FIELDS = (
 #: hooks run on conversion (e.g. the pipeline domain creating an opportunity)
 LeadConvertHook = Callable[[AsyncSession, Principal, Lead, uuid.UUID], Awaitable[dict[str, Any]]]
 convert_hooks: list[LeadConvertHook] = []
+#: won business a campaign brought, per currency: (currency, deals, amount); registered by
+#: the pipeline domain
+CampaignWonHook = Callable[[AsyncSession, uuid.UUID], Awaitable[list[tuple[str, int, Decimal]]]]
+campaign_won_hooks: list[CampaignWonHook] = []
 
 
 async def _create(
@@ -427,8 +431,13 @@ async def campaign_stats(ctx: Ctx, campaign_id: uuid.UUID) -> schemas.CampaignSt
             ).where(Lead.campaign_id == campaign_id, Lead.deleted_at.is_(None))
         )
     ).one()
+    won = [
+        schemas.CampaignWon(currency=currency, deals=deals, amount=amount)
+        for hook in campaign_won_hooks
+        for currency, deals, amount in await hook(ctx.session, campaign_id)
+    ]
     return schemas.CampaignStats(
-        campaign_id=campaign_id, leads=row[0], converted=row[1], customers=row[2]
+        campaign_id=campaign_id, leads=row[0], converted=row[1], customers=row[2], won=won
     )
 
 

@@ -61,6 +61,7 @@ from app.pipeline.repository import (
     StageRepository,
     open_deals_owned,
     rotting_condition,
+    won_by_campaign,
 )
 
 CENT = Decimal("0.01")
@@ -1786,7 +1787,7 @@ async def follow_merge(
 
 
 def _register() -> None:
-    from app.leads.service import convert_hooks
+    from app.leads.service import campaign_won_hooks, convert_hooks
 
     if move_with_customers not in hooks.customer_move_hooks:
         hooks.customer_move_hooks.append(move_with_customers)
@@ -1796,6 +1797,8 @@ def _register() -> None:
         hooks.owned_counters.append(owned_open_deals)
     if follow_merge not in hooks.customer_merge_hooks:
         hooks.customer_merge_hooks.append(follow_merge)
+    if won_by_campaign not in campaign_won_hooks:
+        campaign_won_hooks.append(won_by_campaign)
     if deal_from_lead not in convert_hooks:
         convert_hooks.append(deal_from_lead)
 

@@ -627,6 +627,38 @@ class TestOpportunities:
             "温州瓯海眼镜厂",
         )
 
+    async def test_a_campaign_reports_the_deals_its_leads_won(
+        self, session, tenant, owner_client, pipeline
+    ) -> None:
+        campaign = (
+            await owner_client.post(f"{API}/campaigns", json={"name": "秋季展会", "budget": "8000"})
+        ).json()
+        won = []
+        for name, amount in (("温州眼镜厂", "12000.50"), ("Ningbo Moulds", "3000.25")):
+            lead = (
+                await owner_client.post(
+                    f"{API}/leads", json={"name": name, "campaign_id": campaign["id"]}
+                )
+            ).json()
+            result = (await owner_client.post(f"{API}/leads/{lead['id']}/convert", json={})).json()
+            deal_id = result["extra"]["opportunity_id"]
+            deal = (await owner_client.get(f"{API}/opportunities/{deal_id}")).json()
+            await owner_client.patch(
+                f"{API}/opportunities/{deal_id}",
+                json={"amount": amount},
+                headers={"If-Match": f'W/"{deal["version"]}"'},
+            )
+            won.append(deal_id)
+        await owner_client.post(f"{API}/opportunities/{won[0]}/win", json={})
+        await owner_client.post(f"{API}/opportunities/{won[1]}/win", json={})
+        outside = await make_customer(session, tenant, tenant.owner, "Walk-in")
+        other = await new_deal(owner_client, outside, amount="999.00")
+        await owner_client.post(f"{API}/opportunities/{other['id']}/win", json={})
+
+        stats = (await owner_client.get(f"{API}/campaigns/{campaign['id']}/stats")).json()
+        assert (stats["leads"], stats["converted"]) == (2, 2)
+        assert stats["won"] == [{"currency": "CNY", "deals": 2, "amount": "15000.75"}]
+
     async def test_follow_ups_and_tasks_reference_a_deal(
         self, session, tenant, owner_client, pipeline
     ) -> None:

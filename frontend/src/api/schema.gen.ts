@@ -3602,6 +3602,11 @@ export interface components {
              * @description Leads from it
              */
             leads: number;
+            /**
+             * Won
+             * @description Won deals from the campaign, per currency
+             */
+            won?: components["schemas"]["CampaignWon"][];
         };
         /** CampaignUpdate */
         CampaignUpdate: {
@@ -3645,6 +3650,24 @@ export interface components {
              * @description Status
              */
             status?: string | null;
+        };
+        /** CampaignWon */
+        CampaignWon: {
+            /**
+             * Amount
+             * @description Their total amount
+             */
+            amount: string;
+            /**
+             * Currency
+             * @description ISO 4217 currency
+             */
+            currency: string;
+            /**
+             * Deals
+             * @description Won deals from the campaign in this currency
+             */
+            deals: number;
         };
         /** CashInBucket */
         CashInBucket: {
