@@ -50,6 +50,13 @@ class Customer(TenantEntity, Base):
         Index("ix_customers_workspace_id_created_at", "workspace_id", "created_at", "id"),
         Index("ix_customers_workspace_id_name", "workspace_id", "name", "id"),
         Index("ix_customers_workspace_id_status", "workspace_id", "status"),
+        # how many customers a rep holds (the pool's holding cap), from the index alone
+        Index(
+            "ix_customers_workspace_id_owner_live",
+            "workspace_id",
+            "owner_id",
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
         # the default list: status and level filters, newest first
         Index(
             "ix_customers_workspace_id_status_level_updated",
@@ -306,6 +313,14 @@ class OwnershipChange(WorkspaceMixin, IdMixin, Base):
     __tablename__ = "ownership_changes"
     __table_args__ = (
         Index("ix_ownership_changes_customer", "workspace_id", "customer_id", "occurred_at"),
+        # a rep's claims today (the pool's daily limit), without reading the whole ledger
+        Index(
+            "ix_ownership_changes_to_user_kind",
+            "workspace_id",
+            "to_user_id",
+            "kind",
+            "occurred_at",
+        ),
     )
     __scope_module__ = "customers"
     __scope_parent__ = ("customer_id", Customer)

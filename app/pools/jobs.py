@@ -5,8 +5,9 @@ took it) plus the rule's days for its level. Past the deadline it returns to the
 the ledger reason "reclaimed: no follow-up for 31 days (rule: 30)". Owners are warned
 `warn_days_before` days ahead (notification + task, once per deadline).
 
-Batches of 1,000 rows are locked with FOR UPDATE SKIP LOCKED and re-checked, so the job is
-idempotent and two runs at once never reclaim a customer twice; each batch commits alone.
+One pass over the table finds a pool's due customers; batches of 1,000 of them are then locked
+by id with FOR UPDATE SKIP LOCKED and re-checked, so the job is idempotent and two runs at once
+never reclaim a customer twice; each batch commits alone.
 """
 
 from __future__ import annotations
@@ -15,7 +16,21 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, insert, literal, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Uuid,
+    and_,
+    any_,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.dependencies import Ctx
@@ -80,15 +95,31 @@ async def reclaim_workspace(workspace_id: uuid.UUID, now: datetime) -> int:
         days = _days(rules)
         if days is None:
             continue
-        while True:
+        async with workspace_session(maker, workspace_id) as session:
+            due = await _due_ids(session, pool, default, days, now)
+        for start in range(0, len(due), BATCH):
             async with workspace_session(maker, workspace_id) as session:
-                n = await _reclaim_batch(session, workspace_id, pool, default, days, rules, now)
-            reclaimed += n
-            if n < BATCH:
-                break
+                reclaimed += await _reclaim_batch(
+                    session, workspace_id, pool, default, days, now, due[start : start + BATCH]
+                )
         async with workspace_session(maker, workspace_id) as session:
             await _warn(session, workspace_id, pool, default, days, rules, now)
     return reclaimed
+
+
+async def _due_ids(
+    session: AsyncSession,
+    pool: Pool,
+    default: uuid.UUID | None,
+    days: ColumnElement[Any],
+    now: datetime,
+) -> list[uuid.UUID]:
+    """The pool's customers past their deadline, found in one pass over the table (the
+    batches then lock them by id instead of scanning again for each batch)."""
+    rows = await session.execute(
+        select(Customer.id).where(*_in_pool(pool, default), _deadline(days) < now)
+    )
+    return sorted(rows.scalars())
 
 
 async def _reclaim_batch(
@@ -97,9 +128,11 @@ async def _reclaim_batch(
     pool: Pool,
     default: uuid.UUID | None,
     days: ColumnElement[Any],
-    rules: schemas.PoolRules,
     now: datetime,
+    candidates: list[uuid.UUID],
 ) -> int:
+    """Lock the candidates still due (a concurrent run or a follow-up since the scan may have
+    changed that) and return them to the pool."""
     idle = func.floor(
         func.extract(
             "epoch",
@@ -121,9 +154,11 @@ async def _reclaim_batch(
                 idle.label("idle"),
                 days.label("days"),
             )
-            .where(*_in_pool(pool, default), _deadline(days) < now)
-            .order_by(Customer.id)
-            .limit(BATCH)
+            .where(
+                Customer.id == any_(bindparam("candidates", candidates, type_=ARRAY(Uuid))),
+                *_in_pool(pool, default),
+                _deadline(days) < now,
+            )
             .with_for_update(skip_locked=True)
         )
     ).all()

@@ -235,7 +235,6 @@ async def claim(ctx: Ctx, customer_id: uuid.UUID) -> Customer:
     await move_owner(
         ctx.session, ctx.principal, [customer], to_user_id=me, kind="claim", reason=None
     )
-    customer.owned_since = now
     await ctx.session.flush()
     return customer
 
@@ -269,6 +268,7 @@ async def release(ctx: Ctx, customer_id: uuid.UUID, data: schemas.Release) -> Cu
     if customer.owner_id is None:
         raise Conflict("This customer is already in a pool.", code="already_in_pool")
     pool = await _target_pool(ctx, customer, data.pool_id)
+    customer.pool_id = pool.id  # written with the owner change, in one UPDATE
     await move_owner(
         ctx.session,
         ctx.principal,
@@ -278,9 +278,6 @@ async def release(ctx: Ctx, customer_id: uuid.UUID, data: schemas.Release) -> Cu
         reason=data.reason,
         move_open_tasks=False,
     )
-    customer.pool_id = pool.id
-    customer.owned_since = None
-    await ctx.session.flush()
     return customer
 
 
@@ -308,6 +305,4 @@ async def assign(ctx: Ctx, customer_id: uuid.UUID, data: schemas.Assign) -> Cust
         kind="assign",
         reason=data.reason,
     )
-    customer.owned_since = datetime.now(UTC)
-    await ctx.session.flush()
     return customer
