@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import math
 import os
@@ -43,6 +44,7 @@ from typing import Any
 import httpx
 import psycopg
 
+from tests.perf import pools as pooling
 from tests.perf import seed as seeding
 from tests.perf import words as W
 from tests.perf.floor import write_spec
@@ -57,7 +59,10 @@ TARGETS = [
     ("list", 30.0, "filtered customer list p95 ≤ 30 ms"),
     ("search_cn", 50.0, "Chinese-substring search p95 ≤ 50 ms"),
     ("dup_check", 20.0, "duplicate check ≤ 20 ms (p95)"),
+    ("claim", 20.0, "claim from the public pool p95 ≤ 20 ms"),
 ]
+#: the reclaim job over the whole workspace, seconds (issue 4)
+RECLAIM_TARGET = 30.0
 
 Request = tuple[str, str, dict[str, Any] | None]
 
@@ -125,6 +130,7 @@ class Samples:
     dup_payloads: list[dict[str, Any]]
     scope_customers: int
     total_customers: int
+    pool: pooling.PoolSamples | None = None
 
 
 _PREFIXES = sorted(
@@ -299,6 +305,8 @@ class Endpoint:
     label: str
     make: Callable[[int], Request]
     expect: int = 200
+    #: who sends it: "manager" (MANAGER_EMAIL) or "rep" (pools.POOL_REP_EMAIL)
+    user: str = "manager"
 
 
 def endpoints(samples: Samples, cursors: list[str], run_token: str) -> list[Endpoint]:
@@ -320,6 +328,14 @@ def endpoints(samples: Samples, cursors: list[str], run_token: str) -> list[Endp
 
     def at(items: list[Any], i: int) -> Any:
         return items[i % len(items)]
+
+    # one pool customer per request, across warm-up and both phases (never the same twice
+    # while the sample lasts: a repeat is a 409 and shows as failed)
+    claims = itertools.count()
+    claim_ids = s.pool.claim_ids if s.pool else []
+
+    def claim(i: int) -> Request:
+        return ("POST", f"{API}/customers/{at(claim_ids, next(claims))}/claim", None)
 
     return [
         Endpoint(
@@ -368,6 +384,19 @@ def endpoints(samples: Samples, cursors: list[str], run_token: str) -> list[Endp
             lambda i: ("POST", f"{API}/customers", creates[i % len(creates)]),
             expect=201,
         ),
+        *(
+            [
+                Endpoint(
+                    "claim",
+                    f"POST /customers/{{id}}/claim (a {s.pool.pool_name} customer per request, "
+                    f"as a rep)",
+                    claim,
+                    user="rep",
+                )
+            ]
+            if s.pool and claim_ids
+            else []
+        ),
     ]
 
 
@@ -381,9 +410,9 @@ def _client(base: str, concurrency: int) -> httpx.AsyncClient:
     )
 
 
-async def sign_in(client: httpx.AsyncClient) -> None:
+async def sign_in(client: httpx.AsyncClient, email: str = seeding.MANAGER_EMAIL) -> None:
     response = await client.post(
-        f"{API}/auth/login", json={"email": seeding.MANAGER_EMAIL, "password": seeding.PASSWORD}
+        f"{API}/auth/login", json={"email": email, "password": seeding.PASSWORD}
     )
     response.raise_for_status()
     client.headers["X-CSRF-Token"] = client.cookies["rapport_csrf"]
@@ -410,14 +439,23 @@ class Measured:
 
 
 async def drive_app(
-    base: str, samples: Samples, args: argparse.Namespace, run_token: str
+    base: str, samples: Samples, args: argparse.Namespace, run_token: str, url: str
 ) -> tuple[list[Measured], list[str]]:
     out: list[Measured] = []
-    async with _client(base, args.concurrency) as client:
-        await sign_in(client)
-        cursors = await walk_cursors(client, 20)
+    async with _client(base, args.concurrency) as manager, _client(base, args.concurrency) as rep:
+        await sign_in(manager)
+        cursors = await walk_cursors(manager, 20)
         for ep in endpoints(samples, cursors, run_token):
             if args.only and ep.name not in args.only:
+                continue
+            client = manager
+            if ep.user == "rep":
+                await sign_in(rep, pooling.POOL_REP_EMAIL)
+                client = rep
+            if ep.name == "claim":
+                measured = await _claims(client, ep, samples, args, url)
+                out.append(measured)
+                _report_line(measured, args)
                 continue
             offset = [0]
 
@@ -436,19 +474,55 @@ async def drive_app(
                 client, make, concurrency=args.concurrency, duration=args.duration, expect=ep.expect
             )
             out.append(Measured(ep, latency, load))
-            log(
-                f"  {ep.name:<17} c=1 p50 {latency.pct(50):6.1f} p95 {latency.pct(95):6.1f} "
-                f"p99 {latency.pct(99):6.1f} ms | c={args.concurrency} p50 {load.pct(50):6.1f} "
-                f"p95 {load.pct(95):6.1f} p99 {load.pct(99):6.1f} ms {load.rps:7.1f} req/s"
-                + (
-                    f" | {latency.failed + load.failed} failed"
-                    if latency.failed + load.failed
-                    else ""
-                )
-            )
-            for err in (latency.errors + load.errors)[:3]:
-                log(f"    ! {err}")
+            _report_line(out[-1], args)
     return out, cursors
+
+
+def _report_line(m: Measured, args: argparse.Namespace) -> None:
+    latency, load = m.latency, m.load
+    log(
+        f"  {m.endpoint.name:<17} c=1 p50 {latency.pct(50):6.1f} p95 {latency.pct(95):6.1f} "
+        f"p99 {latency.pct(99):6.1f} ms | c={args.concurrency} p50 {load.pct(50):6.1f} "
+        f"p95 {load.pct(95):6.1f} p99 {load.pct(99):6.1f} ms {load.rps:7.1f} req/s"
+        + (f" | {latency.failed + load.failed} failed" if latency.failed + load.failed else "")
+    )
+    for err in (latency.errors + load.errors)[:3]:
+        log(f"    ! {err}")
+
+
+async def _claims(
+    client: httpx.AsyncClient,
+    ep: Endpoint,
+    samples: Samples,
+    args: argparse.Namespace,
+    url: str,
+) -> Measured:
+    """Warm-up, c=1 and c=N phases of claims, then every claimed customer goes back to the
+    pool as it was (snapshot) and the claims' ledger, audit and event rows are deleted."""
+    assert samples.pool
+    pool = samples.pool
+    with psycopg.connect(url) as conn:
+        rows = pooling.snapshot(
+            conn, samples.workspace_id, "c.id = ANY(%(ids)s)", {"ids": pool.claim_ids}
+        )
+    since = pooling.db_now(url)
+    try:
+        await run_load(
+            client, ep.make, concurrency=args.concurrency, duration=args.warmup, expect=ep.expect
+        )
+        latency = await run_load(
+            client, ep.make, concurrency=1, duration=args.latency_duration, expect=ep.expect
+        )
+        load = await run_load(
+            client, ep.make, concurrency=args.concurrency, duration=args.duration, expect=ep.expect
+        )
+    finally:
+        undone = pooling.restore_claims(url, samples.workspace_id, pool.rep_id, rows, since)
+        log("  claims undone: " + ", ".join(f"{k} {v:,}" for k, v in undone.items()))
+    used = undone["customers"]
+    if used >= len(pool.claim_ids):
+        log(f"  warning: all {len(pool.claim_ids):,} sampled pool customers were claimed")
+    return Measured(ep, latency, load)
 
 
 async def floor_ratio(
@@ -523,6 +597,15 @@ async def capture_sql(url: str, samples: Samples) -> dict[str, Captured]:
     )
     params = ListParams(50, None, None, False)
     dup = samples.dup_payloads[0]
+    principals = {"manager": principal}
+    if samples.pool:
+        principals["rep"] = Principal(
+            workspace_id=ws,
+            user_id=uuid.UUID(samples.pool.rep_id),
+            role=Role.sales,
+            team_id=uuid.UUID(samples.pool.rep_team_id),
+            name="bench rep",
+        )
     calls: dict[str, tuple[str, Callable[[Ctx], Awaitable[Any]]]] = {
         "list": (
             f"list ({LIST_QUERY})",
@@ -557,13 +640,23 @@ async def capture_sql(url: str, samples: Samples) -> dict[str, Captured]:
             ),
         ),
     }
+    if samples.pool and samples.pool.claim_ids:
+        from app.pools import service as pools
+
+        # the last sampled customer: the run rarely gets that far (and this rolls back)
+        target = uuid.UUID(samples.pool.claim_ids[-1])
+        calls["claim"] = (
+            f"claim {target} as {pooling.POOL_REP_EMAIL} (rolled back)",
+            lambda ctx: pools.claim(ctx, target),
+        )
     out: dict[str, Captured] = {}
     try:
         for key, (label, call) in calls.items():
             async with create_sessionmaker(engine)() as session:
                 await set_workspace(session, ws)
                 recorded.clear()
-                await call(Ctx(session, principal))
+                who = principals["rep" if key == "claim" else "manager"]
+                await call(Ctx(session, who))
                 out[key] = Captured(label, list(recorded))
                 await session.rollback()
     finally:
@@ -586,31 +679,35 @@ async def explain(url: str, workspace_id: str, captured: Captured) -> list[tuple
         server_settings={"role": get_settings().app_role},
     )
     plans: list[tuple[str, list[str]]] = []
+    transaction = conn.transaction()
+    await transaction.start()
+    # one transaction, always rolled back (SELECT ... FOR UPDATE locks rows)
     try:
-        async with conn.transaction():
-            await conn.execute("SELECT set_config('app.workspace_id', $1, true)", workspace_id)
-            for statement, params in captured.statements:
-                args = list(params or ())
-                if "set_config(" in statement or not statement.lstrip().upper().startswith(
-                    ("SELECT", "WITH")
-                ):
-                    await conn.execute(statement, *args) if args else await conn.execute(statement)
-                    continue
-                # the statement as the app runs it, without EXPLAIN's per-node clock readings
-                # (expensive on some virtual machines): median of up to three runs
-                runs: list[float] = []
-                while len(runs) < 3 and (not runs or runs[0] < 200):
-                    started = time.perf_counter()
-                    await conn.fetch(statement, *args)
-                    runs.append((time.perf_counter() - started) * 1000)
-                rows = await conn.fetch("EXPLAIN (ANALYZE, BUFFERS) " + statement, *args)
-                plan = [r[0] for r in rows]
-                plan.append(
-                    f"Plain execution: {sorted(runs)[len(runs) // 2]:.3f} ms "
-                    f"(median of {len(runs)}, client-side, without EXPLAIN)"
-                )
-                plans.append((statement, plan))
+        await conn.execute("SELECT set_config('app.workspace_id', $1, true)", workspace_id)
+        for statement, params in captured.statements:
+            args = list(params or ())
+            head = statement.lstrip().upper()
+            if head.startswith(("INSERT", "UPDATE", "DELETE")):
+                continue  # writes (claim, reclaim) are not replayed
+            if "set_config(" in statement or not head.startswith(("SELECT", "WITH")):
+                await conn.execute(statement, *args) if args else await conn.execute(statement)
+                continue
+            # the statement as the app runs it, without EXPLAIN's per-node clock readings
+            # (expensive on some virtual machines): median of up to three runs
+            runs: list[float] = []
+            while len(runs) < 3 and (not runs or runs[0] < 200):
+                started = time.perf_counter()
+                await conn.fetch(statement, *args)
+                runs.append((time.perf_counter() - started) * 1000)
+            rows = await conn.fetch("EXPLAIN (ANALYZE, BUFFERS) " + statement, *args)
+            plan = [r[0] for r in rows]
+            plan.append(
+                f"Plain execution: {sorted(runs)[len(runs) // 2]:.3f} ms "
+                f"(median of {len(runs)}, client-side, without EXPLAIN)"
+            )
+            plans.append((statement, plan))
     finally:
+        await transaction.rollback()
         await conn.close()
     return plans
 
@@ -685,6 +782,38 @@ def diagnose(plans: dict[str, tuple[Captured, list[tuple[str, list[str]]]]]) -> 
             "the relevance order (`similarity()` over every match) then costs per matching row. "
             "Fix: a GIN index on the CJK character pairs of `search_text` for 2-character "
             "terms, and relevance ranking over a bounded candidate set."
+        )
+    if "claim" in plans and any(
+        re.search(r"Seq Scan on ownership_changes\b", line)
+        for _, p in plans["claim"][1]
+        for line in p
+    ):
+        notes.append(
+            "**The daily claim limit reads the whole ownership ledger.** "
+            "`claims_since()` counts the rep's `claim` rows since midnight with "
+            "`to_user_id = … AND kind = 'claim' AND occurred_at >= …`, and the ledger's only "
+            "index is `(workspace_id, customer_id, occurred_at)`: every claim scans the ledger "
+            "(one row per customer and per ownership change, so it grows past the customer "
+            "count). Fix: an index `(workspace_id, to_user_id, kind, occurred_at)` on "
+            "`ownership_changes` (an index-only scan of the rep's rows of the day)."
+        )
+    if "reclaim" in plans and any(
+        re.search(r"Seq Scan on customers\b", line)
+        for statement, p in plans["reclaim"][1]
+        if "FOR UPDATE" in statement
+        for line in p
+    ):
+        notes.append(
+            "**Every reclaim batch scans the whole customers table.** The batch query filters "
+            "on an expression (`greatest(last follow-up, owned since) + days < now`) and on "
+            "`coalesce(pool_id, default)`, which no index serves, then sorts by id for "
+            "`LIMIT 1000`: each batch of 1,000 reads all customers again, so the job costs "
+            "(due / 1,000 + 1) full scans per pool, and even a run with nothing due costs one "
+            "scan for the batches and one for the warnings per pool. Fix: find the due ids of "
+            "a pool in one scan (or one scan for every pool, with the home pool and the days "
+            "computed in SQL), then lock and re-check them 1,000 at a time by id "
+            "(`id = ANY(:ids) AND <deadline passed> FOR UPDATE SKIP LOCKED`), which keeps the "
+            "job idempotent and safe to run twice at once."
         )
     return notes
 
@@ -778,6 +907,126 @@ def _ms(value: float) -> str:
     return "–" if math.isnan(value) else f"{value:.1f}"
 
 
+def _pool_rows(marker: dict[str, Any], samples: Samples) -> list[str]:
+    info = marker.get("pools") or {}
+    pool = samples.pool
+    if not pool:
+        return []
+    return [
+        f"| customers waiting in a pool (no owner) | {pool.counts['pool_customers']:,} |",
+        f"| of which released by their owner at seed time (ledger `release`) | "
+        f"{info.get('released', 0):,} |",
+        f"| owned customers with a regional home pool (under its reclaim rule) | "
+        f"{pool.counts['home_pool_owned']:,} |",
+    ]
+
+
+def _pool_section(
+    marker: dict[str, Any],
+    samples: Samples,
+    claim: Measured | None,
+    reclaim: pooling.ReclaimResult | None,
+) -> list[str]:
+    pool = samples.pool
+    if not pool or not (claim or reclaim):
+        return []
+    rules = pool.rules
+    lines = [
+        "",
+        "## Public pool: claim and reclaim",
+        "",
+        "The seed (`tests/perf/pools.py`) creates 华东公海 and 华南公海 (member teams 华东大区 / "
+        "华南大区; reclaim after "
+        f"{rules['reclaim_days'].get('default')} days without follow-up, level A "
+        f"{rules['reclaim_days'].get('A')}; warn {rules['warn_days_before']} days before; "
+        f"masking on; {rules['cooldown_days']}-day cool-down; holding cap "
+        f"{rules['holding_cap']:,}, daily limit {rules['daily_claim_limit']:,}) and the default "
+        "pool 全国公海 (everyone; no automatic reclaim: with it every owned customer of the "
+        "three-year history would be due at once, ~70 % of them). Unowned customers live in "
+        "the pool of their city's region; owned customers picked by md5(id) have a regional "
+        "home pool, so the reclaim rule applies to them.",
+        "",
+    ]
+    if claim:
+        ok = claim.latency.failed + claim.load.failed == 0
+        lines += [
+            f"**Claim.** `{pooling.POOL_REP_EMAIL}` (sales, 华东一部, owning "
+            f"{pool.rep_owned:,} customers) claims a different {pool.pool_name} customer with "
+            "every request (warm-up, then the two phases above); the cool-down cannot apply "
+            "(customers the rep ever gave up are left out of the sample) and the cap and limit "
+            "are above what a run claims, so every request should be a 200"
+            + ("." if ok else f": **{claim.latency.failed + claim.load.failed} were not**.")
+            + " Afterwards the claimed customers are put back as they were (snapshot) and the "
+            "claims' ledger, audit and event rows deleted, so the daily limit and the data set "
+            "start afresh. At c=8 all clients are the same rep: a claim locks the rep's user "
+            "row first (so parallel claims cannot pass the cap or the daily limit), so one "
+            "rep's claims run one after another and c=8 measures that queue "
+            "(throughput ≈ 1 / latency), not contention between reps.",
+            "",
+        ]
+    if reclaim:
+        lines += [
+            "**Reclaim.** `app.pools.jobs.reclaim_workspace(workspace, now)` — the job's own "
+            "code, in this process, connecting as `rapport_app` — at now = "
+            f"{reclaim.now:%Y-%m-%d %H:%M} UTC (the data set's anchor, so the number due does "
+            "not depend on the day of the run), run twice; then the reclaimed customers are "
+            "restored from a snapshot and the rows the runs wrote (ledger `reclaim` rows at "
+            "that instant, audit, events, notifications, tasks) are deleted, and the touched "
+            "tables vacuumed.",
+            "",
+            "| | |",
+            "|---|---:|",
+            f"| owned customers under a pool with reclaim rules | {reclaim.candidates:,} |",
+            f"| due at now (deadline passed) | {reclaim.due:,} |",
+            *[f"| … in {name} | {n:,} |" for name, n in reclaim.due_by_pool.items()],
+        ]
+        for n, run in enumerate(reclaim.runs, start=1):
+            lines.append(
+                f"| run {n}: reclaimed / seconds | {run.reclaimed:,} / {run.seconds:.1f} s |"
+            )
+        lines += [
+            f"| ledger rows written (distinct customers) | {reclaim.ledger_rows:,} "
+            f"({reclaim.distinct_customers:,}) |",
+            f"| warnings (notifications / tasks) | {reclaim.warnings:,} / {reclaim.tasks:,} |",
+            f"| undo: restore / VACUUM (ANALYZE) | {reclaim.restore_seconds:.1f} s / "
+            f"{reclaim.vacuum_seconds:.1f} s |",
+            "",
+            "Where run 1 spent its time (statements as sent by the job, client-side):",
+            "",
+            "| statement | count | total s | mean ms |",
+            "|---|---:|---:|---:|",
+        ]
+        spent = sorted(reclaim.runs[0].statements.items(), key=lambda kv: -sum(kv[1]))
+        for key, times in spent:
+            lines.append(
+                f"| `{key}` | {len(times):,} | {sum(times):.1f} | "
+                f"{sum(times) / len(times) * 1000:.1f} |"
+            )
+        first = reclaim.runs[0]
+        batch = sum(first.statements.get("SELECT customers … FOR UPDATE SKIP LOCKED (batch)", []))
+        updates = first.statements.get("UPDATE customers", [])
+        if first.seconds and first.reclaimed and updates:
+            lines += [
+                "",
+                f"The batch SELECTs took {batch:.1f} s of the {first.seconds:.1f} s "
+                f"({batch / first.seconds * 100:.0f} %): see the plans below. The UPDATEs of "
+                f"the reclaimed customers took {sum(updates):.1f} s, "
+                f"{sum(updates) / first.reclaimed * 1000:.2f} ms per customer: `owner_id` and "
+                "`pool_id` are indexed, so no update of a customer row is HOT and each adds an "
+                "entry to every index of `customers`, the GIN ones (search text, names, "
+                "phones, tags, custom fields) included.",
+            ]
+        if len(reclaim.runs) > 1:
+            second = reclaim.runs[1]
+            lines += [
+                "",
+                f"Run 2 found {second.reclaimed:,} to reclaim "
+                + ("(idempotent)" if second.reclaimed == 0 else "(**not idempotent**)")
+                + f" and took {second.seconds:.1f} s: the cost of looking.",
+            ]
+    return lines
+
+
 def render(
     *,
     args: argparse.Namespace,
@@ -788,6 +1037,7 @@ def render(
     measured: list[Measured],
     ratio: tuple[Result, Result] | None,
     plans: dict[str, tuple[Captured, list[tuple[str, list[str]]]]],
+    reclaim: pooling.ReclaimResult | None,
     loads: tuple[str, str],
     started: datetime,
     took: float,
@@ -843,10 +1093,11 @@ def render(
         f"| customers now (incl. ones created by earlier benchmark runs) | "
         f"{samples.total_customers:,} |",
         f"| customers in the benchmark user's scope | {samples.scope_customers:,} |",
+        *_pool_rows(marker, samples),
         "",
         "Opportunities, contracts, orders and tickets do not exist in the code yet, so the data "
-        "set and the benchmark cover customers, contacts, follow-ups (activities) and the "
-        "ownership ledger only.",
+        "set and the benchmark cover customers, contacts, follow-ups (activities), the "
+        "ownership ledger and the public pools only.",
         "",
         "## Results",
         "",
@@ -915,15 +1166,24 @@ def render(
         "|---|---|---:|---|---:|",
     ]
     for name, limit, text in TARGETS:
-        m = by_name.get(name)
-        if not m:
+        if name not in by_name:
             continue
+        m = by_name[name]
         p95 = m.latency.pct(95)
         ok = p95 <= limit
         lines.append(
             f"| {text} | {marker.get('scale')} | {_ms(p95)} ms | "
             f"{'pass' if ok else '**FAIL**'} | {_ms(m.load.pct(95))} ms |"
         )
+    if reclaim:
+        first = reclaim.runs[0]
+        ok = first.seconds <= RECLAIM_TARGET
+        lines.append(
+            f"| reclaim job over the workspace ≤ {RECLAIM_TARGET:g} s "
+            f"({first.reclaimed:,} customers due) | {marker.get('scale')} | "
+            f"{first.seconds:.1f} s | {'pass' if ok else '**FAIL**'} | – |"
+        )
+    lines += _pool_section(marker, samples, by_name.get("claim"), reclaim)
 
     lines += [
         "",
@@ -1010,9 +1270,11 @@ async def bench(args: argparse.Namespace, argv: list[str]) -> str:
         marker = seeding.seed(args.scale, url)
     else:
         log(f"data set at scale {args.scale} present (seeded {marker.get('anchor')})")
+    marker = pooling.ensure_pools(url, marker)  # top-up for data sets seeded before pools
     loads_start = load_average()
     facts = machine_facts(url)
     samples = gather_samples(url, str(marker["workspace_id"]))
+    samples.pool = pooling.gather(url, samples.workspace_id)
     log(
         f"benchmark user {seeding.MANAGER_EMAIL}: {samples.scope_customers:,} of "
         f"{samples.total_customers:,} customers in scope"
@@ -1058,7 +1320,7 @@ async def bench(args: argparse.Namespace, argv: list[str]) -> str:
             if ready.status_code != 200:
                 log(f"warning: /readyz answers {ready.status_code}: {ready.text[:300]}")
             log(f"app and floor up; {args.concurrency} clients, {args.duration:g} s per endpoint")
-            measured, _ = await drive_app(app_base, samples, args, run_token)
+            measured, _ = await drive_app(app_base, samples, args, run_token, url)
             ratio = None
             if not args.only or "list" in args.only:
                 log("floor ratio (list): alternating rounds")
@@ -1067,8 +1329,21 @@ async def bench(args: argparse.Namespace, argv: list[str]) -> str:
                     f"  app {ratio[0].rps:.1f} req/s, floor {ratio[1].rps:.1f} req/s, "
                     f"ratio {ratio[0].rps / ratio[1].rps if ratio[1].rps else math.nan:.2f}"
                 )
+    reclaim = None
+    if not args.only or "reclaim" in args.only:
+        day = datetime.fromisoformat(str(marker["anchor"]))
+        now = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        log("reclaim job (app.pools.jobs.reclaim_workspace), twice, then undone")
+        reclaim = await pooling.run_reclaim(url, samples.workspace_id, now)
+        captured["reclaim"] = Captured(
+            "the reclaim job's queries: first batch and warning window of each pool with "
+            "rules (run on the restored data set)",
+            list(reclaim.captured),
+        )
     plans: dict[str, tuple[Captured, list[tuple[str, list[str]]]]] = {}
     for key, cap in captured.items():
+        if args.only and key not in args.only:
+            continue  # plans of the endpoints measured in this run only
         plans[key] = (cap, await explain(url, samples.workspace_id, cap))
         ms = sum(execution_ms(p) for _, p in plans[key][1])
         plain = sum(plain_ms(p) for _, p in plans[key][1])
@@ -1082,6 +1357,7 @@ async def bench(args: argparse.Namespace, argv: list[str]) -> str:
         measured=measured,
         ratio=ratio,
         plans=plans,
+        reclaim=reclaim,
         loads=(loads_start, load_average()),
         started=started_at,
         took=time.perf_counter() - clock,

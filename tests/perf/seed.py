@@ -7,6 +7,10 @@ Scales: S = 10k customers, M = 100k, L = 1M; always 2 contacts and 5 follow-ups 
 small: 22 teams (a sales centre, four regions of four teams, customer service), 200 users
 (owner, admin, 20 managers, 170 reps, 8 service), 30 tags.
 
+Public pools (tests/perf/pools.py): three pools, 5 % of the customers waiting in them and 7 %
+owned with a regional home pool; `--top-up` adds them to a data set seeded before pools
+existed (idempotent, no reseed; the benchmark does it by itself too).
+
 Without --database-url the database is `rapport_bench` on the server `rapport db url` prints
 (the embedded PostgreSQL unless DATABASE_URL is set); it is created and migrated when missing.
 The dev database `rapport` is never touched. The role must be a superuser or BYPASSRLS
@@ -83,6 +87,7 @@ REFERENCES = [
     ("activities", "contact_id", "contacts"),
     ("activities", "author_id", "users"),
     ("ownership_changes", "customer_id", "customers"),
+    ("customers", "pool_id", "pools"),
 ]
 
 
@@ -964,7 +969,7 @@ def counts(url: str, workspace_id: str) -> dict[str, int]:
     out: dict[str, int] = {}
     with psycopg.connect(url) as conn:
         conn.execute("SELECT set_config('app.workspace_id', %s, false)", (workspace_id,))
-        for table in ("teams", "users", "tags", *BIG_TABLES):
+        for table in ("teams", "users", "tags", "pools", *BIG_TABLES):
             row = conn.execute(
                 sql.SQL("SELECT count(*) FROM {} WHERE workspace_id = %s").format(
                     sql.Identifier(table)
@@ -1061,6 +1066,9 @@ def seed(
                     f"(done at {watch():.1f}s)"
                 )
     elapsed = {t: loader.timings for t, loader in loaders.items()}
+    from tests.perf import pools
+
+    pool_info = pools.add_pools(url, plan.workspace_id, plan.anchor, n, seed_value)
     took = vacuum_analyze(url, [*BIG_TABLES, "users", "teams", "tags", "workspaces"])
     log(f"  VACUUM (ANALYZE): {took:.1f}s")
     verify(url, plan)
@@ -1073,6 +1081,7 @@ def seed(
         "anchor": day.isoformat(),
         "workspace_id": plan.workspace_id,
         "counts": found,
+        "pools": pool_info,
         "seconds": round(total(), 1),
         "elapsed": {t: {k: round(v, 1) for k, v in e.items()} for t, e in elapsed.items()},
     }
@@ -1096,10 +1105,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-url", help="owner URL of the benchmark database")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--anchor", type=date.fromisoformat, help="last day of the data (UTC)")
-    args = parser.parse_args(argv)
-    seed(
-        args.scale, bench_database_url(args.database_url), seed_value=args.seed, anchor=args.anchor
+    parser.add_argument(
+        "--top-up",
+        action="store_true",
+        help="only add what the data set on disk lacks (the pools), without reseeding",
     )
+    args = parser.parse_args(argv)
+    url = bench_database_url(args.database_url)
+    if args.top_up:
+        from tests.perf import pools
+
+        marker = read_marker(url)
+        if not marker:
+            raise SystemExit(f"no data set in {_database_of(url)}: seed it first")
+        migrate(url)
+        pools.ensure_pools(url, marker)
+        return
+    seed(args.scale, url, seed_value=args.seed, anchor=args.anchor)
 
 
 if __name__ == "__main__":
