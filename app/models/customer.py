@@ -110,14 +110,8 @@ class Customer(TenantEntity, Base):
             "phones_normalized",
             postgresql_using="gin",
         ),
-        Index("ix_customers_tag_ids", "workspace_id", "tag_ids", postgresql_using="gin"),
-        Index(
-            "ix_customers_custom_fields",
-            "workspace_id",
-            "custom_fields",
-            postgresql_using="gin",
-            postgresql_ops={"custom_fields": "jsonb_path_ops"},
-        ),
+        # No GIN index on tag_ids or custom_fields: row-level security keeps @> from using
+        # one (see ADR 7), and each cost every write of a customer an index entry.
         # The GIN indexes that search and duplicate checks use have no workspace column: it
         # would make each lookup walk the workspace's whole posting list. Only the definer
         # functions of the customer_search migration can use them (row-level security keeps
