@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import ClassVar
 
 from sqlalchemy import Select, func, select
@@ -40,8 +41,12 @@ class PoolRepository(RepositoryBase[Pool]):
         ).scalar_one_or_none()
 
 
+@lru_cache(maxsize=1024)
 def my_team_and_ancestors(team_id: uuid.UUID) -> Select[tuple[list[uuid.UUID]]]:
-    """array(team and its ancestors): membership of a pool's team covers its sub-teams."""
+    """array(team and its ancestors): membership of a pool's team covers its sub-teams.
+
+    Built once per team (the database walks the tree when the statement runs): building the
+    recursive clause took longer than running it."""
     up = select(Team.id, Team.parent_id).where(Team.id == team_id).cte("up", recursive=True)
     parent = aliased(Team)
     up = up.union_all(select(parent.id, parent.parent_id).where(parent.id == up.c.parent_id))
