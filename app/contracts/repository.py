@@ -87,3 +87,15 @@ async def count_open_owned(session: AsyncSession, user_id: uuid.UUID) -> int:
         )
         or 0
     )
+
+
+async def count_of_customer(session: AsyncSession, customer_id: uuid.UUID) -> int:
+    """Contracts of a customer that are not in the recycle bin, across the workspace."""
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Contract)
+            .where(Contract.customer_id == customer_id, Contract.deleted_at.is_(None))
+        )
+        or 0
+    )

@@ -3,11 +3,15 @@ contracts to their customers (transfer, handover, pool reclaim).
 
 Life cycle: draft → (submit) pending_approval → (approve) active | (reject) draft;
 active → (terminate) terminated; active → expired by the daily job once `ends_on` passed.
-Only managers, admins and owners decide, within their data scope; every step is audited
-with its comment. Once approved, the money terms (customer, deal, amount, currency, sign
-and start dates) are fixed: a different deal is a new contract (terminate this one), so
-receivables never silently change under recorded payments. Title, notes, owner and the end
-date stay editable.
+Only managers, admins and owners decide (approve, terminate, write off, re-plan a submitted
+contract), within their data scope, and a manager never on a contract they own or submitted;
+every step is audited with its comment. A contract from a deal has the deal's customer and
+currency, whichever of them changes. Once approved, the money terms (customer, deal, amount,
+currency, sign and start dates) are fixed: a different deal is a new contract (terminate this
+one), so receivables never silently change under recorded payments. Title, notes, owner and
+the end date stay editable; a contract always has an owner.
+
+A customer with contracts is not deleted (a delete guard, and the foreign key refuses it).
 """
 
 from __future__ import annotations
@@ -24,7 +28,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.dependencies import Ctx
 from app.contracts import clock, schemas
 from app.contracts.money import show
-from app.contracts.repository import ContractRepository, count_open_owned, next_number
+from app.contracts.repository import (
+    ContractRepository,
+    count_of_customer,
+    count_open_owned,
+    next_number,
+)
 from app.core import hooks
 from app.core.audit import record_mutation, snapshot
 from app.core.filtering import contains_pattern
@@ -73,6 +82,41 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 class ContractStateConflict(Conflict):
     code = "contract_state"
     title = "The contract's status does not allow this"
+
+
+class ApproverRequired(Forbidden):
+    code = "approver_required"
+    title = "A manager, admin or owner decides this"
+
+
+class SelfApproval(Forbidden):
+    code = "self_approval"
+    title = "Someone else must decide on this contract"
+
+
+def require_approver_role(principal: Principal, what: str) -> None:
+    """Approving, terminating and writing money off are decisions of managers, admins and
+    owners: a rep cannot approve, shorten or reschedule what they will be measured on."""
+    if principal.role not in APPROVERS:
+        raise ApproverRequired(f"Only managers, admins and owners {what}.")
+
+
+def require_second_person(principal: Principal, contract: Contract, what: str) -> None:
+    """A manager does not decide on a contract they own or submitted (owners and admins
+    may: someone has to, in a small company)."""
+    if principal.role is Role.manager and principal.user_id in (
+        contract.owner_id,
+        contract.submitted_by,
+    ):
+        raise SelfApproval(
+            f"You own or submitted contract {contract.number}; another manager, an admin or "
+            f"the workspace owner {what}.",
+        )
+
+
+def require_approver(principal: Principal, contract: Contract, what: str) -> None:
+    require_approver_role(principal, what)
+    require_second_person(principal, contract, what)
 
 
 # --- settings ----------------------------------------------------------------------------
@@ -207,6 +251,28 @@ async def _owner(ctx: Ctx, owner_id: uuid.UUID) -> uuid.UUID:
     return owner_id
 
 
+def _currency_mismatch(deal_currency: str, currency: str) -> Exception:
+    return _invalid(
+        "currency",
+        f"must be {deal_currency}, the deal's currency",
+        f"The deal is in {deal_currency}; a contract from it is in {deal_currency} too, "
+        f"not {currency} (one currency per contract).",
+        "currency_mismatch",
+    )
+
+
+async def _deal_terms(session: AsyncSession, opportunity_id: uuid.UUID) -> tuple[uuid.UUID, str]:
+    """Customer and currency of the deal a contract already points at (whoever can see it)."""
+    row = (
+        await session.execute(
+            select(Opportunity.customer_id, Opportunity.currency).where(
+                Opportunity.id == opportunity_id
+            )
+        )
+    ).one()
+    return row.customer_id, row.currency
+
+
 def _check_period(contract: Contract) -> None:
     if contract.starts_on and contract.ends_on and contract.ends_on < contract.starts_on:
         raise _invalid(
@@ -226,6 +292,8 @@ async def create_contract(ctx: Ctx, data: schemas.ContractCreate) -> Contract:
             "The deal belongs to another customer.",
             "deal_customer_mismatch",
         )
+    if deal is not None and data.currency is not None and data.currency != deal.currency:
+        raise _currency_mismatch(deal.currency, data.currency)
     await _customer(ctx, customer_id)
     amount = data.amount if data.amount is not None else (deal.amount if deal else None)
     if amount is None:
@@ -295,24 +363,40 @@ async def update_contract(
             code="contract_locked",
             errors=[FieldError(field="body.ends_on", message="contract has ended")],
         )
-    for name in ("title", "amount", "currency", "customer_id"):
+    # a contract always has an owner: the one who collects the money
+    for name in ("title", "amount", "currency", "customer_id", "owner_id"):
         if name in fields and getattr(data, name) is None:
             raise _invalid(name, "cannot be null", f"{name} cannot be empty.", "validation_error")
     before = snapshot(contract, CONTRACT_FIELDS)
-    if "customer_id" in changing and data.customer_id is not None:
-        await _customer(ctx, data.customer_id)
-    if "opportunity_id" in changing and data.opportunity_id is not None:
-        deal = await _opportunity(ctx, data.opportunity_id)
-        if deal.customer_id != (data.customer_id or contract.customer_id):
+    customer_id = data.customer_id if "customer_id" in fields else contract.customer_id
+    opportunity_id = data.opportunity_id if "opportunity_id" in fields else contract.opportunity_id
+    currency = data.currency if "currency" in fields else contract.currency
+    assert customer_id is not None  # null refused above
+    assert currency is not None
+    if "customer_id" in changing:
+        await _customer(ctx, customer_id)
+    # the deal, the customer and the currency agree whichever of them changes
+    if opportunity_id is not None and changing & {"customer_id", "opportunity_id", "currency"}:
+        if "opportunity_id" in changing:
+            deal = await _opportunity(ctx, opportunity_id)
+            deal_customer, deal_currency = deal.customer_id, deal.currency
+        else:
+            deal_customer, deal_currency = await _deal_terms(ctx.session, opportunity_id)
+        if deal_customer != customer_id:
+            field = "opportunity_id" if "opportunity_id" in changing else "customer_id"
             raise _invalid(
-                "opportunity_id",
-                "belongs to another customer",
-                "The deal belongs to another customer.",
+                field,
+                "the deal belongs to another customer",
+                "The deal belongs to another customer; change or clear opportunity_id "
+                "together with the customer.",
                 "deal_customer_mismatch",
             )
-    if "owner_id" in changing and data.owner_id is not None:
+        if deal_currency != currency:
+            raise _currency_mismatch(deal_currency, currency)
+    if "owner_id" in changing:
         if ctx.principal.role not in APPROVERS:
             raise Forbidden("Only managers and admins reassign contracts.")
+        assert data.owner_id is not None
         await _owner(ctx, data.owner_id)
     for name in changing:
         setattr(contract, name, getattr(data, name))
@@ -361,16 +445,23 @@ async def delete_contract(ctx: Ctx, contract_id: uuid.UUID, if_match: int | None
 
 
 async def _plan_matches(ctx: Ctx, contract: Contract) -> None:
-    planned = await ctx.session.scalar(
-        select(func.coalesce(func.sum(Installment.amount), 0)).where(
-            Installment.contract_id == contract.id, Installment.voided_at.is_(None)
+    """The live installments cover the contract amount less what void installments held
+    (written off, or paid on them before they were voided): the rule of replace_plan."""
+    live = Installment.voided_at.is_(None)
+    planned, voided = (
+        await ctx.session.execute(
+            select(
+                func.coalesce(func.sum(Installment.amount).filter(live), 0),
+                func.coalesce(func.sum(Installment.amount).filter(~live), 0),
+            ).where(Installment.contract_id == contract.id)
         )
-    )
-    planned = Decimal(planned or 0)
-    if planned and planned != contract.amount:
+    ).one()
+    planned, expected = Decimal(planned), contract.amount - Decimal(voided)
+    if planned and planned != expected:
+        less = f" less {show(Decimal(voided))} on void installments" if voided else ""
         raise UnprocessableEntity(
             f"The payment plan adds up to {show(planned)} {contract.currency} but the contract "
-            f"amount is {show(contract.amount)}; fix the plan or the amount first.",
+            f"amount{less} is {show(expected)}; fix the plan or the amount first.",
             code="plan_sum_mismatch",
             errors=[FieldError(field="payment_plan", message="sum differs from contract amount")],
         )
@@ -387,14 +478,13 @@ async def _decide(
     comment: str | None,
     approver: bool,
 ) -> Contract:
-    if approver and ctx.principal.role not in APPROVERS:
-        raise Forbidden(
-            "Only managers, admins and owners approve or reject contracts.",
-            code="approver_required",
-        )
+    if approver:
+        require_approver_role(ctx.principal, "approve or reject contracts")
     contract = await ContractRepository(ctx.session, ctx.principal).get_writable(
         contract_id, if_match=if_match
     )
+    if action == "approved":
+        require_second_person(ctx.principal, contract, "approves it")
     if contract.status != expected:
         raise ContractStateConflict(
             f"The contract is {contract.status}; only a {expected.replace('_', ' ')} "
@@ -487,9 +577,11 @@ async def reject(
 async def terminate(
     ctx: Ctx, contract_id: uuid.UUID, data: schemas.ContractTermination, if_match: int | None
 ) -> Contract:
+    require_approver_role(ctx.principal, "terminate contracts")
     contract = await ContractRepository(ctx.session, ctx.principal).get_writable(
         contract_id, if_match=if_match
     )
+    require_second_person(ctx.principal, contract, "terminates it")
     if contract.status != "active":
         raise ContractStateConflict(
             f"The contract is {contract.status}; only an active contract is terminated.",
@@ -631,8 +723,15 @@ async def owned_open(session: AsyncSession, user_id: uuid.UUID) -> dict[str, int
     return {"contracts": await count_open_owned(session, user_id)}
 
 
+async def block_customer_delete(session: AsyncSession, customer_id: uuid.UUID) -> dict[str, int]:
+    """Delete guard: a customer with contracts (any status but deleted drafts) stays; the
+    recycle-bin purge would otherwise take the contracts and their money with it."""
+    return {"contracts": await count_of_customer(session, customer_id)}
+
+
 hooks.reclaim_exemptions.append(has_active_contract)
 hooks.customer_move_hooks.append(move_with_customers)
 hooks.handover_hooks.append(hand_over)
 hooks.owned_counters.append(owned_open)
 hooks.customer_merge_hooks.append(follow_merge)
+hooks.customer_delete_guards.append(block_customer_delete)

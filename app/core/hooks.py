@@ -45,6 +45,12 @@ CustomerMergeHook = Callable[
 ]
 customer_merge_hooks: list[CustomerMergeHook] = []
 
+#: live records that stop a customer from being deleted (the recycle-bin purge would
+#: otherwise destroy or orphan them): returns {entity: count}, empty or zeros when none;
+#: called before the delete writes anything
+CustomerDeleteGuard = Callable[[AsyncSession, uuid.UUID], Awaitable[dict[str, int]]]
+customer_delete_guards: list[CustomerDeleteGuard] = []
+
 #: SQL conditions on `customers` that exempt a customer from automatic reclaim
 #: (e.g. "has an active contract"); each returns a boolean column expression
 ReclaimExemption = Callable[[], Any]

@@ -185,14 +185,15 @@ async def update_customer(
     "/customers/{customer_id}",
     status_code=204,
     tags=["customers"],
-    responses=problem_responses(NotFound, Forbidden, PreconditionFailed),
+    responses=problem_responses(NotFound, Forbidden, PreconditionFailed, Conflict),
 )
 async def delete_customer(
     customer_id: uuid.UUID,
     version: int | None = Depends(if_match),
     ctx: Ctx = Depends(require("customers", write=True)),
 ) -> Response:
-    """Move a customer to the recycle bin (restorable for 30 days)."""
+    """Move a customer to the recycle bin (restorable for 30 days); refused while contracts or
+    deals name it."""
     await service.delete_customer(ctx, customer_id, version)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

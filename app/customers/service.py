@@ -513,10 +513,37 @@ async def update_customer(
     return customer
 
 
+def _counted(counts: dict[str, int]) -> str:
+    """{"contracts": 2, "deals": 1} → "2 contracts, 1 deal"."""
+
+    def noun(name: str, n: int) -> str:
+        if n != 1:
+            return name
+        return name[:-3] + "y" if name.endswith("ies") else name.removesuffix("s")
+
+    return ", ".join(f"{n} {noun(name, n)}" for name, n in counts.items())
+
+
 async def delete_customer(ctx: Ctx, customer_id: uuid.UUID, if_match: int | None) -> None:
+    """Recycle bin, purged after 30 days. Refused (409, nothing written) while the customer
+    has records the purge would destroy or orphan (contracts, open deals ...): the domains
+    that own them say so through `hooks.customer_delete_guards`."""
     customer = await CustomerRepository(ctx.session, ctx.principal).get_writable(
         customer_id, if_match=if_match
     )
+    blocking: dict[str, int] = {}
+    for guard in hooks.customer_delete_guards:
+        for name, n in (await guard(ctx.session, customer.id)).items():
+            if n > 0:
+                blocking[name] = blocking.get(name, 0) + n
+    if blocking:
+        raise Conflict(
+            f"Customer {customer.name} has {_counted(blocking)}: move them to another "
+            "customer (merging the customer into another moves them all) or remove them "
+            "first.",
+            code="customer_has_records",
+            extra={"records": blocking},
+        )
     before = snapshot(customer, CUSTOMER_FIELDS)
     customer.deleted_at = datetime.now(UTC)
     await ctx.session.flush()

@@ -17,7 +17,9 @@ CONTRACT_STATUSES = ("draft", "pending_approval", "active", "expired", "terminat
 class Contract(TenantEntity, Base):
     __tablename__ = "contracts"
     __table_args__ = (
-        tenant_fk(["customer_id"], "customers", ondelete="CASCADE"),
+        # no cascade: a customer with contracts is refused deletion (customers' delete
+        # guard), and the database refuses it too, so payments never vanish with a customer
+        tenant_fk(["customer_id"], "customers", ondelete="RESTRICT"),
         tenant_fk(["owner_id"], "users", ondelete="SET NULL"),
         tenant_fk(["opportunity_id"], "opportunities", ondelete="SET NULL"),
         Index("uq_contracts_workspace_id_number", "workspace_id", "number", unique=True),

@@ -56,7 +56,8 @@ class Pipeline(TenantEntity, Base):
 class PipelineStage(TenantEntity, Base):
     __tablename__ = "pipeline_stages"
     __table_args__ = (
-        tenant_fk(["pipeline_id"], "pipelines", ondelete="CASCADE"),
+        # no cascade: a binned pipeline is purged only once nothing points at its stages
+        tenant_fk(["pipeline_id"], "pipelines"),
         Index(
             "ix_pipeline_stages_workspace_id_pipeline", "workspace_id", "pipeline_id", "position"
         ),
@@ -138,7 +139,8 @@ class Opportunity(TenantEntity, Base):
         tenant_fk(["owner_id"], "users", ondelete="SET NULL"),
         tenant_fk(["campaign_id"], "campaigns", ondelete="SET NULL"),
         tenant_fk(["lead_id"], "leads", ondelete="SET NULL"),
-        tenant_fk(["lost_reason_id"], "lost_reasons", ondelete="SET NULL"),
+        # no SET NULL: the purge keeps a binned lost reason while deals still name it
+        tenant_fk(["lost_reason_id"], "lost_reasons"),
         # the board: one index range per column, newest first, covering the totals
         Index(
             "ix_opportunities_board_open",
@@ -299,7 +301,8 @@ class OpportunityStageVisit(WorkspaceMixin, IdMixin, Base):
     __tablename__ = "opportunity_stage_history"
     __table_args__ = (
         tenant_fk(["opportunity_id"], "opportunities", ondelete="CASCADE"),
-        tenant_fk(["stage_id"], "pipeline_stages", ondelete="CASCADE"),
+        # no cascade: history outlives its stage (the purge keeps stages history names)
+        tenant_fk(["stage_id"], "pipeline_stages"),
         Index(
             "ix_opportunity_stage_history_opportunity",
             "workspace_id",

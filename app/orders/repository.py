@@ -7,7 +7,9 @@ from typing import ClassVar
 from sqlalchemy import select
 
 from app.core.pagination import SortSpec
+from app.core.principal import Scope
 from app.core.repository import RepositoryBase
+from app.core.scope import scope_condition
 from app.models.customer import Customer
 from app.models.orders import Order, OrderItem
 from app.models.pipeline import Product
@@ -48,16 +50,33 @@ class OrderRepository(RepositoryBase[Order]):
         )
         return found
 
+    def matches_whole_workspace(self) -> bool:
+        return self.principal.scope("customers") is Scope.all and (
+            self.principal.scope("orders") is Scope.all
+        )
+
     async def customers_where(self, *conditions: object) -> list[uuid.UUID]:
-        """Up to two live customers matching, across the workspace: matching an order must
-        not depend on who records it."""
+        """Up to two live customers matching, among those the principal may read as
+        customers and see orders of (the whole workspace for owners, admins and their
+        integrations): an order never hands a rep the id of a colleague's customer."""
         rows = await self.session.execute(
             select(Customer.id)
-            .where(Customer.deleted_at.is_(None), *conditions)  # type: ignore[arg-type]
+            .where(
+                Customer.deleted_at.is_(None),
+                scope_condition(Customer, self.principal, "customers"),
+                scope_condition(Customer, self.principal, "orders"),
+                *conditions,  # type: ignore[arg-type]
+            )
             .order_by(Customer.id)
             .limit(2)
         )
         return list(rows.scalars())
+
+    async def readable_id(self, order_id: uuid.UUID) -> bool:
+        found = await self.session.scalar(
+            self.readable().where(Order.id == order_id).with_only_columns(Order.id)
+        )
+        return found is not None
 
     async def known_products(self, ids: set[uuid.UUID]) -> set[uuid.UUID]:
         if not ids:

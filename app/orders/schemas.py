@@ -10,6 +10,14 @@ from pydantic import EmailStr, Field, field_validator, model_validator
 from app.contracts.money import CurrencyCode, MoneyOut
 from app.core.schemas import RequestSchema, ResponseSchema
 
+#: times the API accepts: enough for any real order, and far from datetime's limits (a
+#: year-1 time east of UTC does not even exist in UTC)
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
+def in_years(moment: datetime) -> bool:
+    return MIN_YEAR <= moment.year <= MAX_YEAR
+
 
 class OrderStatus(StrEnum):
     pending = "pending"
@@ -103,6 +111,8 @@ class OrderCreate(RequestSchema):
     def _aware(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
             raise ValueError("needs a time zone, e.g. 2026-03-01T10:00:00+08:00")
+        if not in_years(value):
+            raise ValueError(f"must be between the years {MIN_YEAR} and {MAX_YEAR}")
         return value
 
     @model_validator(mode="after")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, update
@@ -27,11 +28,12 @@ from app.core.pagination import ListParams
 from app.core.principal import Principal
 from app.customers import service as customers
 from app.customers.normalize import normalize_email, normalize_phone
-from app.errors import Conflict, FieldError, NotFound, UnprocessableEntity
+from app.errors import BadRequest, Conflict, FieldError, NotFound, UnprocessableEntity
 from app.models.customer import Customer
 from app.models.orders import Order, OrderItem
 from app.orders import schemas
 from app.orders.repository import OrderRepository
+from app.orders.schemas import in_years
 
 #: NUMERIC(18,2) holds up to 16 digits before the point
 MAX_AMOUNT = Decimal(10) ** 16
@@ -53,7 +55,9 @@ ORDER_FIELDS = (
 async def match_customer(
     repo: OrderRepository, data: schemas.OrderCreate
 ) -> tuple[uuid.UUID | None, str | None, str | None]:
-    """(customer id, matched by, note) for an order's buyer fields."""
+    """(customer id, matched by, note) for an order's buyer fields, matched among the
+    customers the caller may read (see `OrderRepository.customers_where`); a buyer that is
+    someone else's customer leaves the order unmatched for review."""
     ambiguous: list[str] = []
     rules: list[tuple[str, list[ColumnElement[bool]]]] = []
     if data.customer_external_id:
@@ -75,21 +79,36 @@ async def match_customer(
         return None, None, f"ambiguous: several customers share the {', '.join(ambiguous)}"
     if not rules:
         return None, None, "no buyer id, phone or e-mail to match on"
+    if not repo.matches_whole_workspace():
+        return None, None, "no customer you can see has this buyer id, phone or e-mail"
     return None, None, "no customer with this buyer id, phone or e-mail"
 
 
 async def follow_merge(
     session: AsyncSession, principal: Principal, duplicate_id: uuid.UUID, survivor_id: uuid.UUID
 ) -> dict[str, int]:
-    """A merged-away customer's orders count for the survivor (its RFM)."""
+    """A merged-away customer's orders count for the survivor (its RFM); each move is
+    audited and sent as an `order.updated` event."""
     result = await session.execute(
         update(Order)
         .where(Order.customer_id == duplicate_id)
         .values(customer_id=survivor_id, version=Order.version + 1)
+        .returning(Order.id, Order.version, Order.order_number)
         .execution_options(synchronize_session=False)
     )
-    moved = int(result.rowcount or 0)  # type: ignore[attr-defined]
-    return {"orders": moved} if moved else {}
+    rows = result.all()
+    for order_id, version, number in rows:
+        await record_mutation(
+            session,
+            principal,
+            entity="order",
+            action="updated",
+            entity_id=order_id,
+            sequence=version,
+            before={"customer_id": duplicate_id, "order_number": number},
+            after={"customer_id": survivor_id, "order_number": number},
+        )
+    return {"orders": len(rows)} if rows else {}
 
 
 hooks.customer_merge_hooks.append(follow_merge)
@@ -111,10 +130,11 @@ async def create_order(ctx: Ctx, data: schemas.OrderCreate) -> Order:
     if data.external_source and data.external_id:
         existing = await repo.by_external_id(data.external_source, data.external_id)
         if existing is not None:
+            # the id only to whoever may read that order
             raise Conflict(
                 f"Order {data.external_source}/{data.external_id} is already recorded.",
                 code="order_exists",
-                extra={"id": str(existing)},
+                extra={"id": str(existing)} if await repo.readable_id(existing) else None,
             )
     products = await repo.known_products({i.product_id for i in data.items if i.product_id})
     unknown = [
@@ -226,9 +246,11 @@ async def list_orders(
     customer_id: uuid.UUID | None,
     channel: str | None,
     status: str | None,
-    ordered_from: object,
-    ordered_to: object,
+    ordered_from: datetime | None,
+    ordered_to: datetime | None,
 ) -> tuple[Sequence[Order], str | None, bool]:
+    _in_range(ordered_from, "ordered_from")
+    _in_range(ordered_to, "ordered_to")
     conds: list[ColumnElement[bool]] = []
     if matched is not None:
         conds.append(Order.customer_id.is_not(None) if matched else Order.customer_id.is_(None))
@@ -243,6 +265,17 @@ async def list_orders(
     if ordered_to:
         conds.append(Order.ordered_at < ordered_to)
     return await OrderRepository(ctx.session, ctx.principal).page(params, sort, *conds)
+
+
+def _in_range(moment: datetime | None, name: str) -> None:
+    """Query times within the years the API accepts (1900–2999), so `0001-01-01T00:00+14:00`
+    is a 400, not an overflow converting to UTC."""
+    if moment is not None and not in_years(moment):
+        raise BadRequest(
+            f"`{name}` must be a time between the years 1900 and 2999, with a time zone.",
+            code="invalid_parameter",
+            errors=[FieldError(field=f"query.{name}", message="out of range")],
+        )
 
 
 async def get_order(ctx: Ctx, order_id: uuid.UUID) -> Order:

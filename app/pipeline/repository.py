@@ -9,9 +9,11 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     ColumnElement,
     Select,
+    case,
     delete,
     exists,
     func,
+    insert,
     literal,
     select,
     text,
@@ -20,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.ids import uuid7
 from app.core.pagination import SortSpec, decode_cursor, encode_cursor
 from app.core.repository import RepositoryBase
 from app.core.scope import team_members
@@ -255,6 +258,86 @@ class OpportunityRepository(RepositoryBase[Opportunity]):
         )
         return rows.scalars().all()
 
+    async def move_stage_contents(
+        self, source: PipelineStage, target: PipelineStage, at: datetime, by: uuid.UUID | None
+    ) -> Sequence[Opportunity]:
+        """Every deal of `source` (the recycle bin included) into `target`, a stage of the
+        same kind, in three statements whatever the number of deals: their current stays
+        close, the deals move (returned, refreshed), the new stays open.
+
+        Moving between stages of one kind keeps what closed the deal: won_at, or lost_at
+        with its lost reason and note. The caller holds the locks of both stages.
+        """
+        assert source.kind == target.kind
+        closing: dict[str, Any]
+        if target.kind == "won":
+            closing = {
+                "won_at": func.coalesce(Opportunity.won_at, at),
+                "lost_at": None,
+                "lost_reason_id": None,
+                "lost_note": None,
+            }
+        elif target.kind == "lost":
+            closing = {"won_at": None, "lost_at": func.coalesce(Opportunity.lost_at, at)}
+        else:
+            closing = {"won_at": None, "lost_at": None, "lost_reason_id": None, "lost_note": None}
+        if target.kind == "open":
+            probability: dict[str, Any] = {
+                "probability": case(
+                    (Opportunity.probability_manual, Opportunity.probability),
+                    else_=target.probability,
+                )
+            }
+        else:
+            probability = {"probability": target.probability, "probability_manual": False}
+        in_source = select(Opportunity.id).where(Opportunity.stage_id == source.id)
+        await self.session.execute(
+            update(OpportunityStageVisit)
+            .where(
+                OpportunityStageVisit.opportunity_id.in_(in_source),
+                OpportunityStageVisit.left_at.is_(None),
+            )
+            .values(left_at=func.greatest(at, OpportunityStageVisit.entered_at))
+            .execution_options(synchronize_session=False)
+        )
+        moved = (
+            (
+                await self.session.execute(
+                    update(Opportunity)
+                    .where(Opportunity.stage_id == source.id)
+                    .values(
+                        pipeline_id=target.pipeline_id,
+                        stage_id=target.id,
+                        stage_entered_at=at,
+                        status=target.kind,
+                        version=Opportunity.version + 1,
+                        **closing,
+                        **probability,
+                    )
+                    .returning(Opportunity)
+                    .execution_options(synchronize_session=False, populate_existing=True)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        if moved:
+            await self.session.execute(
+                insert(OpportunityStageVisit),
+                [
+                    {
+                        "id": uuid7(),
+                        "workspace_id": deal.workspace_id,
+                        "opportunity_id": deal.id,
+                        "stage_id": target.id,
+                        "entered_at": at,
+                        "moved_by": by,
+                    }
+                    for deal in moved
+                ],
+            )
+        return moved
+
     # --- the board ------------------------------------------------------------------------
 
     def board_scope(
@@ -411,6 +494,17 @@ async def open_deals_owned(session: AsyncSession, user_id: uuid.UUID) -> int:
                 Opportunity.status == "open",
                 Opportunity.deleted_at.is_(None),
             )
+        )
+        or 0
+    )
+
+
+async def live_deals_of_customer(session: AsyncSession, customer_id: uuid.UUID) -> int:
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Opportunity)
+            .where(Opportunity.customer_id == customer_id, Opportunity.deleted_at.is_(None))
         )
         or 0
     )

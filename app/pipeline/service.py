@@ -41,7 +41,7 @@ from app.errors import (
     NotFound,
     UnprocessableEntity,
 )
-from app.models.customer import Contact
+from app.models.customer import Contact, Customer
 from app.models.lead import Campaign, Lead
 from app.models.pipeline import (
     LostReason,
@@ -59,6 +59,7 @@ from app.pipeline.repository import (
     PipelineRepository,
     ProductRepository,
     StageRepository,
+    live_deals_of_customer,
     open_deals_owned,
     rotting_condition,
     won_by_campaign,
@@ -420,6 +421,12 @@ async def update_pipeline(
 
 
 async def delete_pipeline(ctx: Ctx, pipeline_id: uuid.UUID, if_match: int | None) -> None:
+    """Bin an empty pipeline and its stages.
+
+    Its stages are locked before the deals are counted: a deal entering one of them (move,
+    create, win, lose share-lock the target stage) either commits first and is counted, or
+    waits for this transaction and then finds the pipeline deleted.
+    """
     _require_manager(ctx.principal, "pipelines")
     pipeline = await PipelineRepository(ctx.session, ctx.principal).get_writable(
         pipeline_id, if_match=if_match
@@ -429,13 +436,20 @@ async def delete_pipeline(ctx: Ctx, pipeline_id: uuid.UUID, if_match: int | None
             "The default pipeline cannot be deleted; make another one the default first.",
             code="default_pipeline",
         )
+    stages = await StageRepository(ctx.session, ctx.principal).of_pipelines(
+        [pipeline.id], for_update=True
+    )
     deals = await OpportunityRepository(ctx.session, ctx.principal).count_in_pipeline(pipeline.id)
     if deals:
         raise PipelineNotEmpty(
             f"The pipeline holds {deals} deal(s); move them to another pipeline first."
         )
     before = snapshot(pipeline, PIPELINE_FIELDS)
-    pipeline.deleted_at = now_utc()
+    now = now_utc()
+    pipeline.deleted_at = now
+    for stage in stages:
+        # binned with the pipeline: the purge removes them once no history names them
+        stage.deleted_at = now
     await ctx.session.flush()
     await record_mutation(
         ctx.session,
@@ -601,7 +615,8 @@ async def delete_stage(
     ctx: Ctx, pipeline_id: uuid.UUID, stage_id: uuid.UUID, move_to: uuid.UUID | None
 ) -> None:
     """Delete a stage; its deals (if any) move to `move_to`, a stage of the same kind in the
-    same pipeline, each with a history entry."""
+    same pipeline, each with a history entry, an audit row and a `stage_changed` event.
+    Closed deals stay closed as they were (won_at; lost_at, lost reason and note)."""
     _, stages = await _locked_pipeline(ctx, pipeline_id)
     stage = _stage_in(stages, stage_id)
     remaining = [s for s in stages if s.id != stage.id]
@@ -631,9 +646,23 @@ async def delete_stage(
             errors=[FieldError(field="query.move_to_stage_id", message="required")],
         )
     now = now_utc()
-    for deal in deals:
+    if deals:
         assert target is not None
-        await _enter_stage(ctx, deal, target, now, action="stage_changed", audit=True)
+        befores = {deal.id: snapshot(deal, OPPORTUNITY_FIELDS) for deal in deals}
+        moved = await repo.move_stage_contents(stage, target, now, ctx.principal.user_id)
+        for deal in moved:
+            after = snapshot(deal, OPPORTUNITY_FIELDS)
+            after["previous_stage_id"] = str(stage.id)
+            await record_mutation(
+                ctx.session,
+                ctx.principal,
+                entity="opportunity",
+                action="stage_changed",
+                entity_id=deal.id,
+                sequence=deal.version,
+                before=befores[deal.id],
+                after=after,
+            )
     before = snapshot(stage, STAGE_FIELDS)
     stage.deleted_at = now
     _renumber(remaining)
@@ -753,12 +782,23 @@ async def _check_refs(
     contact_id: uuid.UUID | None,
     campaign_id: uuid.UUID | None,
     owner_id: uuid.UUID | None,
+    check_customer: bool = True,
 ) -> None:
+    """422 for references the caller may not use. `customer_id` is the customer a contact
+    must belong to; it is itself checked (readable by the caller) only with
+    `check_customer`, i.e. when it is being set, not when an edit leaves it as it was."""
     errors: list[FieldError] = []
-    if customer_id is not None:
-        try:
-            await CustomerRepository(ctx.session, ctx.principal).get(customer_id)
-        except NotFound:
+    if customer_id is not None and check_customer:
+        # key-share lock: a concurrent customer deletion (which counts the customer's deals
+        # under a row lock) either waits for this deal or is seen here as gone
+        found = await ctx.session.scalar(
+            CustomerRepository(ctx.session, ctx.principal)
+            .readable()
+            .where(Customer.id == customer_id)
+            .with_only_columns(Customer.id)
+            .with_for_update(read=True, key_share=True, of=Customer)
+        )
+        if found is None:
             errors.append(FieldError(field="body.customer_id", message="unknown customer"))
     if contact_id is not None:
         belongs = await ctx.session.scalar(
@@ -814,6 +854,19 @@ async def _external_taken(
         )
 
 
+async def _pipeline_still_live(ctx: Ctx, pipeline_id: uuid.UUID, field: str) -> None:
+    """422 when the pipeline was deleted while the caller waited for a stage lock.
+
+    A pipeline deletion locks its stages, counts their deals and bins them together with
+    the pipeline; a share lock on a stage that is still live afterwards therefore proves
+    the pipeline live too, and only a stage that vanished needs this read.
+    """
+    try:
+        await PipelineRepository(ctx.session, ctx.principal).get(pipeline_id)
+    except NotFound:
+        raise _invalid(field, "its pipeline was deleted", "The pipeline was deleted.") from None
+
+
 async def _resolve_stage(
     ctx: Ctx, pipeline_id: uuid.UUID | None, stage_id: uuid.UUID | None
 ) -> tuple[Pipeline, PipelineStage]:
@@ -839,11 +892,16 @@ async def _resolve_stage(
         first_open = next((s for s in stages if s.kind == "open"), None)
         locked = await stages_repo.get_shared(first_open.id) if first_open else None
         if locked is None:
+            await _pipeline_still_live(ctx, pipeline.id, "body.pipeline_id")
             raise Conflict("The pipeline has no open stage.", code="pipeline_stages_incomplete")
         return pipeline, locked
     chosen = next((s for s in stages if s.id == stage_id), None)
     if chosen is not None:
         chosen = await stages_repo.get_shared(chosen.id)
+        if chosen is None:
+            await _pipeline_still_live(
+                ctx, pipeline.id, "body.pipeline_id" if pipeline_id else "body.stage_id"
+            )
     if chosen is None:
         raise _invalid(
             "body.stage_id", "not a stage of the pipeline", "The stage is not in the pipeline."
@@ -1022,6 +1080,9 @@ async def update_opportunity(
         contact_id=data.contact_id if "contact_id" in fields else None,
         campaign_id=data.campaign_id if "campaign_id" in fields else None,
         owner_id=data.owner_id if "owner_id" in fields else None,
+        # the customer may have moved out of the caller's scope since (transfer, pool);
+        # the deal is still theirs to edit
+        check_customer=False,
     )
     if {"external_source", "external_id"} & fields:
         await _external_taken(
@@ -1308,11 +1369,23 @@ async def move(
     return await present_one(ctx, opp)
 
 
+def _not_in_pipeline() -> AppError:
+    return _invalid(
+        "body.stage_id",
+        "not a stage of the deal's pipeline",
+        "Win or lose a deal in its own pipeline; move it to change pipelines.",
+        "stage_not_in_pipeline",
+    )
+
+
 async def _closing_stage(
     ctx: Ctx, pipeline_id: uuid.UUID, stage_id: uuid.UUID | None, kind: str
 ) -> PipelineStage:
+    """The won (lost) stage of the deal's pipeline: the one named, or its first."""
     if stage_id is not None:
         stage = await _target_stage(ctx, stage_id)
+        if stage.pipeline_id != pipeline_id:
+            raise _not_in_pipeline()
         if stage.kind != kind:
             raise _invalid(
                 "body.stage_id",
@@ -1340,6 +1413,8 @@ async def win(
         ctx, await repo.visible_pipeline(opportunity_id), data.stage_id, "won"
     )
     opp = await repo.get_writable(opportunity_id)
+    if opp.pipeline_id != stage.pipeline_id:  # moved to another pipeline meanwhile
+        raise _not_in_pipeline()
     if opp.status == "won":
         raise AlreadyClosed("This deal is already won.")
     await _transition(ctx, opp, stage, None, None)
@@ -1354,6 +1429,8 @@ async def lose(
         ctx, await repo.visible_pipeline(opportunity_id), data.stage_id, "lost"
     )
     opp = await repo.get_writable(opportunity_id)
+    if opp.pipeline_id != stage.pipeline_id:  # moved to another pipeline meanwhile
+        raise _not_in_pipeline()
     if opp.status == "lost":
         raise AlreadyClosed("This deal is already lost.")
     await _transition(ctx, opp, stage, data.lost_reason_id, data.lost_note)
@@ -1729,6 +1806,12 @@ async def owned_open_deals(session: AsyncSession, user_id: uuid.UUID) -> dict[st
     return {"opportunities": await open_deals_owned(session, user_id)}
 
 
+async def deals_of_customer(session: AsyncSession, customer_id: uuid.UUID) -> dict[str, int]:
+    """A customer with deals, open or closed, is not deleted: the purge would take the
+    deals and their history with it. Whoever owns them, the recycle bin aside."""
+    return {"opportunities": await live_deals_of_customer(session, customer_id)}
+
+
 async def deal_from_lead(
     session: AsyncSession, principal: Principal, lead: Lead, customer_id: uuid.UUID
 ) -> dict[str, Any]:
@@ -1795,6 +1878,8 @@ def _register() -> None:
         hooks.handover_hooks.append(hand_over)
     if owned_open_deals not in hooks.owned_counters:
         hooks.owned_counters.append(owned_open_deals)
+    if deals_of_customer not in hooks.customer_delete_guards:
+        hooks.customer_delete_guards.append(deals_of_customer)
     if follow_merge not in hooks.customer_merge_hooks:
         hooks.customer_merge_hooks.append(follow_merge)
     if won_by_campaign not in campaign_won_hooks:

@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, delete, select
 
 from app.auth.dependencies import Ctx
 from app.contracts import clock
+from app.contracts import service as contracts
 from app.contracts.money import ZERO, cents, show
 from app.contracts.repository import ContractRepository
 from app.core.audit import record_mutation, snapshot
@@ -256,13 +257,20 @@ async def replace_plan(
 
     Listed installments with an `id` are kept and changed, the others are created; live
     installments left out are deleted — refused (409) while payments are allocated to
-    them. The new plan must add up to the contract amount exactly (422 naming the
-    difference). Void installments are history and stay as they are.
+    them. Void installments are history and stay as they are: the new plan must add up
+    exactly (422 naming the difference) to the contract amount less the void installments'
+    amounts, i.e. less what was written off and what was paid on them before they were
+    voided. Once the contract left the draft, the plan is a manager's decision (a later due
+    date or a smaller plan is a concession to the customer).
     """
     contract = await ContractRepository(ctx.session, ctx.principal).get_in(
         contract_id, "receivables", lock=True
     )
     check_version(contract, if_match)
+    if contract.status != "draft":
+        contracts.require_approver(
+            ctx.principal, contract, "change the payment plan of a submitted contract"
+        )
     if contract.status == "terminated":
         raise Conflict(
             f"Contract {contract.number} is terminated; its plan is closed.",
@@ -297,23 +305,40 @@ async def replace_plan(
             "Some installments cannot take these values.", code="invalid_plan", errors=errors
         )
     total = sum((item.amount for item in data.installments), ZERO)
-    if total != contract.amount:
-        difference = total - contract.amount
+    void = [i for i in existing if i.voided_at is not None]
+    on_void = sum((i.amount for i in void), ZERO)
+    expected = contract.amount - on_void
+    if total != expected:
+        difference = total - expected
         side = "short" if difference < 0 else "too much"
+        written_off = sum((i.amount - i.allocated_amount for i in void), ZERO)
+        less = (
+            f" less {show(on_void)} on void installments ({show(written_off)} written off, "
+            f"{show(on_void - written_off)} paid on them)"
+            if void
+            else ""
+        )
         raise UnprocessableEntity(
             f"The installments add up to {show(total)} {contract.currency} but the contract "
-            f"amount is {show(contract.amount)}: {show(abs(difference))} {side}.",
+            f"amount{less} is {show(expected)}: {show(abs(difference))} {side}.",
             code="plan_sum_mismatch",
             errors=[
                 FieldError(
                     field="body.installments",
-                    message=f"sum {cents(total)} differs from contract amount "
-                    f"{contract.amount} by {cents(difference)}",
+                    message=f"sum {cents(total)} differs from "
+                    + (
+                        "the contract amount less void installments "
+                        if void
+                        else "contract amount "
+                    )
+                    + f"{cents(expected)} by {cents(difference)}",
                 )
             ],
             extra={
                 "planned": str(cents(total)),
                 "contract_amount": str(contract.amount),
+                "on_void_installments": str(cents(on_void)),
+                "expected": str(cents(expected)),
                 "difference": str(cents(difference)),
             },
         )
@@ -370,11 +395,14 @@ async def replace_plan(
 async def void_installment(
     ctx: Ctx, installment_id: uuid.UUID, data: schemas.InstallmentVoid
 ) -> schemas.InstallmentDetail:
-    """Write an installment off: nothing more is expected on it (payments stay)."""
+    """Write an installment off: nothing more is expected on it (payments stay). A
+    manager's decision, never the contract owner's own."""
+    contracts.require_approver_role(ctx.principal, "write installments off")
     inst = await InstallmentRepository(ctx.session, ctx.principal).get(installment_id)
-    await ContractRepository(ctx.session, ctx.principal).get_in(
+    contract = await ContractRepository(ctx.session, ctx.principal).get_in(
         inst.contract_id, "receivables", lock=True
     )
+    contracts.require_second_person(ctx.principal, contract, "writes its installments off")
     await ctx.session.refresh(inst, with_for_update=True)
     if inst.voided_at is not None:
         raise Conflict("This installment is already void.", code="installment_void")

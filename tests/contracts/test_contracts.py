@@ -24,6 +24,37 @@ async def _draft(client, customer, **extra) -> dict:  # type: ignore[no-untyped-
     return r.json()  # type: ignore[no-any-return]
 
 
+async def _won_deal(session, tenant, customer, amount: str, currency: str) -> Opportunity:  # type: ignore[no-untyped-def]
+    pipeline = Pipeline(workspace_id=tenant.id, name="默认", is_default=True)
+    session.add(pipeline)
+    await session.flush()
+    stage = PipelineStage(
+        workspace_id=tenant.id,
+        pipeline_id=pipeline.id,
+        name_zh="赢单",
+        name_en="Won",
+        probability=100,
+        kind="won",
+    )
+    session.add(stage)
+    await session.flush()
+    deal = Opportunity(
+        workspace_id=tenant.id,
+        customer_id=customer.id,
+        name="ERP 实施项目",
+        amount=amount,
+        currency=currency,
+        pipeline_id=pipeline.id,
+        stage_id=stage.id,
+        status="won",
+        probability=100,
+        owner_id=tenant.owner.id,
+    )
+    session.add(deal)
+    await session.flush()
+    return deal
+
+
 class TestNumbering:
     async def test_numbers_follow_the_sequence_of_the_year(
         self, session, tenant, owner_client, monkeypatch
@@ -116,6 +147,25 @@ class TestApproval:
         )
         assert note is not None
         assert note.user_id == rep.id
+
+    async def test_a_manager_does_not_approve_their_own_contract(
+        self, session, tenant, client_for
+    ) -> None:
+        team = await create_team(session, tenant.id)
+        manager = await create_user(session, tenant.id, role="manager", team=team)
+        colleague = await create_user(session, tenant.id, role="manager", team=team)
+        customer = await make_customer(session, tenant.id, manager)
+        await session.commit()
+        own = await client_for(manager)
+        draft = await _draft(own, customer)
+        path = f"/api/v1/contracts/{draft['id']}"
+        assert (await own.post(f"{path}/submit", json={})).status_code == 200
+        body = assert_problem(await own.post(f"{path}/approve", json={}), 403, "self_approval")
+        assert draft["number"] in body["detail"]
+        assert (await own.get(path)).json()["status"] == "pending_approval"
+        approved = await (await client_for(colleague)).post(f"{path}/approve", json={})
+        assert approved.status_code == 200, approved.text
+        assert approved.json()["decided_by"] == str(colleague.id)
 
     async def test_reject_needs_a_comment_and_returns_to_draft(
         self, session, tenant, owner_client
@@ -228,6 +278,108 @@ class TestEditing:
         )
         assert_problem(again, 409, "contract_state")
 
+    async def test_termination_is_a_managers_decision(self, session, tenant, client_for) -> None:
+        team = await create_team(session, tenant.id)
+        rep = await create_user(session, tenant.id, role="sales", team=team)
+        manager = await create_user(session, tenant.id, role="manager", team=team)
+        customer = await make_customer(session, tenant.id, rep)
+        contract = await make_contract(
+            session, customer, rep, "300.00", plan=[(date(2026, 1, 1), "300.00")]
+        )
+        own_deal = await make_contract(
+            session, await make_customer(session, tenant.id, manager), manager, "50.00"
+        )
+        await session.commit()
+        path = f"/api/v1/contracts/{contract.id}/terminate"
+        body = {"reason": "客户要求取消"}
+        refused = await (await client_for(rep)).post(path, json=body)
+        assert_problem(refused, 403, "approver_required")
+        manager_client = await client_for(manager)
+        assert_problem(
+            await manager_client.post(f"/api/v1/contracts/{own_deal.id}/terminate", json=body),
+            403,
+            "self_approval",
+        )
+        got = (await manager_client.get(f"/api/v1/contracts/{contract.id}")).json()
+        assert (got["status"], got["totals"]["outstanding"]) == ("active", "300.00")
+        done = await manager_client.post(path, json=body)
+        assert done.status_code == 200, done.text
+        assert (done.json()["status"], done.json()["totals"]["outstanding"]) == (
+            "terminated",
+            "0.00",
+        )
+
+
+class TestOwnerAndDeal:
+    async def test_an_owner_cannot_be_removed_and_reps_do_not_reassign(
+        self, session, tenant, client_for, owner_client
+    ) -> None:
+        rep = await create_user(session, tenant.id, role="sales")
+        other = await create_user(session, tenant.id, role="sales")
+        customer = await make_customer(session, tenant.id, rep)
+        await session.commit()
+        rep_client = await client_for(rep)
+        draft = await _draft(rep_client, customer)
+        path = f"/api/v1/contracts/{draft['id']}"
+        body = assert_problem(
+            await rep_client.patch(path, json={"owner_id": None}), 422, "validation_error"
+        )
+        assert body["errors"] == [{"field": "body.owner_id", "message": "cannot be null"}]
+        assert_problem(
+            await rep_client.patch(path, json={"owner_id": str(other.id)}), 403, "forbidden"
+        )
+        assert_problem(
+            await owner_client.patch(path, json={"owner_id": None}), 422, "validation_error"
+        )
+        still = await rep_client.get(path)
+        assert still.status_code == 200
+        assert (still.json()["owner_id"], still.json()["version"]) == (str(rep.id), 1)
+        moved = await owner_client.patch(path, json={"owner_id": str(other.id)})
+        assert moved.json()["owner_id"] == str(other.id)
+
+    async def test_deal_customer_and_currency_stay_together(
+        self, session, tenant, owner_client
+    ) -> None:
+        customer = await make_customer(session, tenant.id, tenant.owner)
+        elsewhere = await make_customer(session, tenant.id, tenant.owner)
+        deal = await _won_deal(session, tenant, customer, "88000.00", "CNY")
+        await session.commit()
+        r = await owner_client.post(
+            "/api/v1/contracts", json={"opportunity_id": str(deal.id), "currency": "USD"}
+        )
+        body = assert_problem(r, 422, "currency_mismatch")
+        assert body["errors"] == [
+            {"field": "body.currency", "message": "must be CNY, the deal's currency"}
+        ]
+        r = await owner_client.post(
+            "/api/v1/contracts", json={"opportunity_id": str(deal.id), "currency": "CNY"}
+        )
+        assert r.status_code == 201, r.text
+        path = f"/api/v1/contracts/{r.json()['id']}"
+        moved = await owner_client.patch(path, json={"customer_id": str(elsewhere.id)})
+        body = assert_problem(moved, 422, "deal_customer_mismatch")
+        assert body["errors"][0]["field"] == "body.customer_id"
+        body = assert_problem(
+            await owner_client.patch(path, json={"currency": "USD"}), 422, "currency_mismatch"
+        )
+        got = (await owner_client.get(path)).json()
+        assert (got["customer_id"], got["opportunity_id"], got["currency"]) == (
+            str(customer.id),
+            str(deal.id),
+            "CNY",
+        )
+        apart = await owner_client.patch(
+            path,
+            json={"customer_id": str(elsewhere.id), "opportunity_id": None, "currency": "USD"},
+        )
+        assert apart.status_code == 200, apart.text
+        assert (apart.json()["customer_id"], apart.json()["opportunity_id"]) == (
+            str(elsewhere.id),
+            None,
+        )
+        back = await owner_client.patch(path, json={"opportunity_id": str(deal.id)})
+        assert_problem(back, 422, "deal_customer_mismatch")
+
 
 class TestBadInput:
     async def test_money_and_references_are_validated(self, session, tenant, owner_client) -> None:
@@ -264,32 +416,7 @@ class TestBadInput:
 class TestFromDeal:
     async def test_a_deal_prefills_the_contract(self, session, tenant, owner_client) -> None:
         customer = await make_customer(session, tenant.id, tenant.owner)
-        pipeline = Pipeline(workspace_id=tenant.id, name="默认", is_default=True)
-        session.add(pipeline)
-        await session.flush()
-        stage = PipelineStage(
-            workspace_id=tenant.id,
-            pipeline_id=pipeline.id,
-            name_zh="赢单",
-            name_en="Won",
-            probability=100,
-            kind="won",
-        )
-        session.add(stage)
-        await session.flush()
-        deal = Opportunity(
-            workspace_id=tenant.id,
-            customer_id=customer.id,
-            name="ERP 实施项目",
-            amount="88000.00",
-            currency="CNY",
-            pipeline_id=pipeline.id,
-            stage_id=stage.id,
-            status="won",
-            probability=100,
-            owner_id=tenant.owner.id,
-        )
-        session.add(deal)
+        deal = await _won_deal(session, tenant, customer, "88000.00", "CNY")
         await session.commit()
         r = await owner_client.post("/api/v1/contracts", json={"opportunity_id": str(deal.id)})
         assert r.status_code == 201, r.text

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
-from sqlalchemy import select
+import httpx
+from sqlalchemy import func, select, update
 
 from app.core.jobs import runtime
+from app.models.audit import AuditEntry
 from app.models.contracts import Contract
 from app.models.customer import Customer
+from app.models.event import Event
+from app.models.orders import Order
 from app.models.pool import Pool
+from app.models.receivables import Installment, Payment
 from app.pools.jobs import reclaim_all
 from tests.auth.test_auth import assert_problem
 from tests.contracts.helpers import make_contract, make_customer
-from tests.factories import create_user, use
+from tests.factories import create_user, login_as, use
 
 
 async def test_active_contract_exempts_its_customer_from_reclaim(committed) -> None:
@@ -92,39 +98,105 @@ async def test_handover_counts_contracts_and_deactivation_waits_for_it(
     assert owners == {heir.id}
 
 
-async def test_merge_hooks_move_contracts_and_orders_to_the_survivor(session, tenant) -> None:
-    from app.contracts import service as contracts
-    from app.core import hooks
-    from app.core.principal import Principal, Role
-    from app.models.orders import Order
-    from app.orders import service as orders
-
-    assert contracts.follow_merge in hooks.customer_merge_hooks
-    assert orders.follow_merge in hooks.customer_merge_hooks
-
+async def test_merge_moves_contracts_and_orders_to_the_survivor_audited(
+    session, tenant, owner_client
+) -> None:
     survivor = await make_customer(session, tenant.id, tenant.owner)
     duplicate = await make_customer(session, tenant.id, tenant.owner)
     contract = await make_contract(session, duplicate, tenant.owner)
-    session.add(
-        Order(
-            workspace_id=tenant.id,
-            order_number="O-1",
-            customer_id=duplicate.id,
-            channel="shop",
-            ordered_at=datetime.now(UTC),
-            amount=1,
-        )
+    order = Order(
+        workspace_id=tenant.id,
+        order_number="O-1",
+        customer_id=duplicate.id,
+        channel="shop",
+        ordered_at=datetime.now(UTC),
+        amount=1,
     )
-    await session.flush()
-    principal = Principal(
-        workspace_id=tenant.id, user_id=tenant.owner.id, role=Role.owner, team_id=None
+    session.add(order)
+    await session.commit()
+    r = await owner_client.post(
+        f"/api/v1/customers/{survivor.id}/merge", json={"duplicate_id": str(duplicate.id)}
     )
-    moved: dict[str, int] = {}
-    for hook in hooks.customer_merge_hooks:
-        moved.update(await hook(session, principal, duplicate.id, survivor.id))
-    assert moved == {"contracts": 1, "orders": 1}
-    assert (
-        await session.scalar(select(Contract.customer_id).where(Contract.id == contract.id))
-        == survivor.id
+    assert r.status_code == 200, r.text
+    await use(session, tenant.id)
+    assert await session.scalar(select(Contract.customer_id).where(Contract.id == contract.id)) == (
+        survivor.id
     )
     assert await session.scalar(select(Order.customer_id)) == survivor.id
+    listed = (await owner_client.get(f"/api/v1/orders?customer_id={survivor.id}")).json()
+    assert [o["order_number"] for o in listed["data"]] == ["O-1"]
+    merged = await session.scalar(
+        select(AuditEntry.changes).where(
+            AuditEntry.entity == "customer", AuditEntry.action == "merged"
+        )
+    )
+    assert merged is not None
+    moved = merged["moved_by_other_domains"]["after"]
+    assert (moved["contracts"], moved["orders"]) == (1, 1)
+    for entity, entity_id in (("contract", contract.id), ("order", order.id)):
+        audit = (
+            await session.execute(
+                select(AuditEntry.actor_id, AuditEntry.changes).where(
+                    AuditEntry.entity == entity, AuditEntry.entity_id == entity_id
+                )
+            )
+        ).one()
+        assert audit.actor_id == tenant.owner.id
+        assert audit.changes["customer_id"] == {
+            "before": str(duplicate.id),
+            "after": str(survivor.id),
+        }
+        event = (
+            await session.execute(
+                select(Event.type, Event.changed_fields).where(Event.entity_id == entity_id)
+            )
+        ).one()
+        assert (event.type, event.changed_fields) == (f"{entity}.updated", ["customer_id"])
+
+
+async def test_contracts_and_their_money_outlive_a_deleted_customer(committed) -> None:
+    """The customer is refused deletion; were it binned anyway (bypassing the service), the
+    foreign key no longer cascades: the purge leaves it in the bin with its contracts,
+    installments and payments."""
+    from app.ops.jobs import purge
+
+    app, tenant, maker = committed
+    runtime.sessionmaker = maker
+    async with maker() as s, s.begin():
+        customer = await make_customer(s, tenant.id, tenant.owner)
+        contract = await make_contract(
+            s, customer, tenant.owner, "100.00", plan=[(date(2026, 1, 1), "100.00")]
+        )
+        s.add(
+            Payment(
+                workspace_id=tenant.id,
+                contract_id=contract.id,
+                amount=Decimal("50.00"),
+                currency="CNY",
+                received_on=date(2026, 1, 1),
+                method="cash",
+            )
+        )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as client:
+        async with maker() as s:
+            await login_as(s, client, tenant.owner)
+        refused = await client.delete(f"/api/v1/customers/{customer.id}")
+        body = assert_problem(refused, 409, "customer_has_records")
+        assert body["records"] == {"contracts": 1}
+    async with maker() as s, s.begin():
+        await use(s, tenant.id)
+        await s.execute(
+            update(Customer)
+            .where(Customer.id == customer.id)
+            .values(deleted_at=datetime.now(UTC) - timedelta(days=31))
+        )
+    counts = await purge()
+    assert counts.get("customers", 0) == 0
+    async with maker() as s, s.begin():
+        await use(s, tenant.id)
+        assert await s.scalar(select(Customer.deleted_at)) is not None
+        assert await s.scalar(select(func.count()).select_from(Contract)) == 1
+        assert await s.scalar(select(func.count()).select_from(Installment)) == 1
+        assert await s.scalar(select(Payment.amount)) == Decimal("50.00")

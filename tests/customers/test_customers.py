@@ -384,6 +384,40 @@ class TestFollowUpsAndTransfer:
         assert (await owner_client.get(f"/api/v1/customers/{b['id']}")).status_code == 404
 
 
+class TestDelete:
+    async def test_a_customer_with_contracts_is_not_deleted(
+        self, session, tenant, owner_client
+    ) -> None:
+        from app.models.audit import AuditEntry
+        from tests.contracts.helpers import make_contract, make_customer
+
+        kept = await make_customer(session, tenant.id, tenant.owner)
+        await make_contract(session, kept, tenant.owner, status="terminated")
+        await make_contract(session, kept, tenant.owner, status="draft")
+        await session.commit()
+        path = f"/api/v1/customers/{kept.id}"
+        body = assert_problem(await owner_client.delete(path), 409, "customer_has_records")
+        assert body["records"] == {"contracts": 2}
+        assert body["detail"].startswith(f"Customer {kept.name} has 2 contracts: ")
+        got = await owner_client.get(path)
+        assert (got.status_code, got.json()["version"]) == (200, 1)
+        await use(session, tenant.id)
+        deleted = select(AuditEntry.id).where(
+            AuditEntry.entity == "customer", AuditEntry.action == "deleted"
+        )
+        assert (await session.execute(deleted)).first() is None
+        # a deleted draft does not count; once nothing is left, the delete goes through
+        plain = await make_customer(session, tenant.id, tenant.owner)
+        draft = await make_contract(session, plain, tenant.owner, status="draft")
+        await session.commit()
+        body = assert_problem(
+            await owner_client.delete(f"/api/v1/customers/{plain.id}"), 409, "customer_has_records"
+        )
+        assert "has 1 contract: " in body["detail"]
+        assert (await owner_client.delete(f"/api/v1/contracts/{draft.id}")).status_code == 204
+        assert (await owner_client.delete(f"/api/v1/customers/{plain.id}")).status_code == 204
+
+
 class TestDisputes:
     async def test_upheld_dispute_moves_ownership(
         self, session, tenant, client_for, owner_client

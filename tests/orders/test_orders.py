@@ -178,3 +178,98 @@ async def test_bad_orders_are_refused(session, tenant, owner_client) -> None:
     assert_problem(unknown, 422, "invalid_reference")
     await use(session, tenant.id)
     assert await session.scalar(select(func.count()).select_from(Order)) == 1
+
+
+async def test_a_rep_matches_orders_only_to_customers_they_can_see(
+    session, tenant, owner_client, client_for
+) -> None:
+    rep = await create_user(session, tenant.id, role="sales")
+    colleague = await create_user(session, tenant.id, role="sales")
+    await use(session, tenant.id)
+    theirs = Customer(
+        workspace_id=tenant.id,
+        name="同事的客户",
+        owner_id=colleague.id,
+        phones=["13800138000"],
+        phones_normalized=["+8613800138000"],
+    )
+    mine = Customer(
+        workspace_id=tenant.id,
+        name="我的客户",
+        owner_id=rep.id,
+        email="me@buyer.cn",
+        email_normalized="me@buyer.cn",
+    )
+    session.add_all([theirs, mine])
+    await session.commit()
+    rep_client = await client_for(rep)
+    probe = await rep_client.post(
+        "/api/v1/orders",
+        json=_order("P1", customer_phone="13800138000", external_source="jd", external_id="p-1"),
+    )
+    assert probe.status_code == 201, probe.text
+    assert (probe.json()["customer_id"], probe.json()["matched_by"]) == (None, None)
+    assert probe.json()["match_note"] == (
+        "no customer you can see has this buyer id, phone or e-mail"
+    )
+    assert str(theirs.id) not in probe.text
+    own = await rep_client.post("/api/v1/orders", json=_order("P2", customer_email="me@buyer.cn"))
+    assert (own.json()["customer_id"], own.json()["matched_by"]) == (str(mine.id), "email")
+    # the same buyer recorded by the owner (whole workspace) is matched
+    by_owner = await owner_client.post(
+        "/api/v1/orders", json=_order("P3", customer_phone="138-0013-8000")
+    )
+    assert (by_owner.json()["customer_id"], by_owner.json()["matched_by"]) == (
+        str(theirs.id),
+        "phone",
+    )
+    # nor does a duplicate order number from the shop name another rep's order
+    taken = await owner_client.post(
+        "/api/v1/orders",
+        json=_order("P4", customer_id=str(theirs.id), external_source="jd", external_id="p-4"),
+    )
+    again = await rep_client.post(
+        "/api/v1/orders", json=_order("P4", external_source="jd", external_id="p-4")
+    )
+    body = assert_problem(again, 409, "order_exists")
+    assert "id" not in body
+    assert taken.json()["id"] not in again.text
+
+
+async def test_order_times_outside_the_accepted_years_are_refused(
+    session, tenant, owner_client
+) -> None:
+    await _customers(session, tenant)
+    for moment in (
+        "0001-01-01T00:00:00+14:00",
+        "1899-12-31T23:59:59+08:00",
+        "9999-12-31T23:59:59-12:00",
+    ):
+        body = assert_problem(
+            await owner_client.post("/api/v1/orders", json=_order("Y", ordered_at=moment)),
+            422,
+            "validation_error",
+        )
+        assert [e["field"] for e in body["errors"]] == ["body.ordered_at"], moment
+    for name, moment in (
+        ("ordered_from", "0001-01-01T00:00:00+14:00"),
+        ("ordered_to", "9999-12-31T23:59:59-12:00"),
+    ):
+        body = assert_problem(
+            await owner_client.get("/api/v1/orders", params={name: moment}),
+            400,
+            "invalid_parameter",
+        )
+        assert body["errors"] == [{"field": f"query.{name}", "message": "out of range"}]
+    edge = await owner_client.post(
+        "/api/v1/orders", json=_order("Y", ordered_at="1900-01-01T00:00:00+14:00")
+    )
+    assert edge.status_code == 201, edge.text
+    listed = await owner_client.get(
+        "/api/v1/orders",
+        params={
+            "ordered_from": "1900-01-01T00:00:00+14:00",
+            "ordered_to": "2999-12-31T23:59:59-12:00",
+        },
+    )
+    assert [o["order_number"] for o in listed.json()["data"]] == ["Y"]

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from app.models.customer import Customer
+from app.models.customer import Contact, Customer
 from app.models.event import Event
 from app.models.pipeline import Opportunity, OpportunityItem
 from app.pipeline import service
@@ -218,6 +218,82 @@ class TestPipelines:
         assert_problem(r, 422, "pipeline_stages_incomplete")
         r = await owner_client.delete(f"{API}/pipelines/{pid}")
         assert_problem(r, 409, "default_pipeline")
+
+    async def test_closed_deals_moved_off_a_deleted_stage_stay_closed_as_they_were(
+        self, session, tenant, owner_client, pipeline, monkeypatch
+    ) -> None:
+        clock = Clock(monkeypatch)
+        customer = await make_customer(session, tenant, tenant.owner)
+        pid, lost = pipeline["id"], stage(pipeline, "Lost")
+        extra = {}
+        for kind, name, probability in (
+            ("lost", "Lost (archived)", 0),
+            ("won", "Won (archived)", 100),
+        ):
+            r = await owner_client.post(
+                f"{API}/pipelines/{pid}/stages",
+                json={"name_zh": name, "name_en": name, "kind": kind, "probability": probability},
+            )
+            assert r.status_code == 201, r.text
+            extra[kind] = r.json()["id"]
+        reasons = (await owner_client.get(f"{API}/lost-reasons")).json()["data"]
+        lost_deals = []
+        for i, reason in enumerate(reasons[:3]):
+            deal = await new_deal(owner_client, customer, name=f"Lost {i}")
+            r = await owner_client.post(
+                f"{API}/opportunities/{deal['id']}/lose",
+                json={
+                    "lost_reason_id": reason["id"],
+                    "lost_note": f"备注 note {i}",
+                    "stage_id": lost,
+                },
+            )
+            assert r.status_code == 200, r.text
+            lost_deals.append(r.json())
+        won_deal = await new_deal(owner_client, customer, name="Won")
+        won = (
+            await owner_client.post(
+                f"{API}/opportunities/{won_deal['id']}/win",
+                json={"stage_id": stage(pipeline, "Won")},
+            )
+        ).json()
+        assert won["stage_id"] == stage(pipeline, "Won")
+        clock.advance(days=3)
+
+        r = await owner_client.delete(
+            f"{API}/pipelines/{pid}/stages/{lost}", params={"move_to_stage_id": extra["lost"]}
+        )
+        assert r.status_code == 204, r.text
+        r = await owner_client.delete(
+            f"{API}/pipelines/{pid}/stages/{stage(pipeline, 'Won')}",
+            params={"move_to_stage_id": extra["won"]},
+        )
+        assert r.status_code == 204, r.text
+
+        for before in [*lost_deals, won]:
+            after = (await owner_client.get(f"{API}/opportunities/{before['id']}")).json()
+            kept = ("status", "lost_reason_id", "lost_note", "lost_at", "won_at", "probability")
+            assert {k: after[k] for k in kept} == {k: before[k] for k in kept}
+            assert after["stage_id"] == extra[before["status"]]
+            assert after["version"] == before["version"] + 1
+            history = (await owner_client.get(f"{API}/opportunities/{before['id']}/history")).json()
+            assert [h["stage_id"] for h in history][1:] == [before["stage_id"], after["stage_id"]]
+            assert history[1]["seconds_in_stage"] == 3 * 86400
+            assert history[2]["left_at"] is None
+        await use(session, tenant.id)
+        moved = (
+            await session.execute(
+                select(Event.entity_id, Event.sequence, Event.data, Event.changed_fields).where(
+                    Event.type == "opportunity.stage_changed"
+                )
+            )
+        ).all()
+        assert {str(m.entity_id) for m in moved} == {d["id"] for d in [*lost_deals, won]}
+        for m in moved:
+            assert m.data["previous_stage_id"] in (lost, stage(pipeline, "Won"))
+            assert m.data["lost_reason_id"] == next(
+                d["lost_reason_id"] for d in [*lost_deals, won] if d["id"] == str(m.entity_id)
+            )
 
 
 class TestOpportunities:
@@ -535,6 +611,98 @@ class TestOpportunities:
             json={"customer_id": str(customer_a.id), "name": "x", "owner_id": str(b.id)},
         )
         assert_problem(r, 403, "owner_not_allowed")
+
+    async def test_a_rep_keeps_editing_a_won_deal_after_the_customer_moved_on(
+        self, session, tenant, owner_client, pipeline, client_for
+    ) -> None:
+        """Closed deals stay with whoever closed them when the customer changes hands (or
+        goes back to the pool); the rep still edits them, only a new contact is checked."""
+        rep = await create_user(session, tenant.id, role="sales")
+        other = await create_user(session, tenant.id, role="sales")
+        customer = await make_customer(session, tenant, rep, "转手 Moved Co")
+        other_customer = await make_customer(session, tenant, other, "别家 Other Co")
+        await use(session, tenant.id)
+        contact = Contact(workspace_id=tenant.id, customer_id=customer.id, name="张三")
+        stranger = Contact(workspace_id=tenant.id, customer_id=other_customer.id, name="李四")
+        session.add_all([contact, stranger])
+        await session.commit()
+        rep_client = await client_for(rep)
+        deal = await new_deal(rep_client, customer)
+        r = await rep_client.post(f"{API}/opportunities/{deal['id']}/win", json={})
+        assert r.status_code == 200, r.text
+        for new_owner in (other.id, None):  # transferred to a colleague, then to the pool
+            await use(session, tenant.id)
+            await session.execute(
+                update(Customer).where(Customer.id == customer.id).values(owner_id=new_owner)
+            )
+            await session.commit()
+            r = await rep_client.patch(
+                f"{API}/opportunities/{deal['id']}", json={"notes": f"回访 follow-up {new_owner}"}
+            )
+            assert r.status_code == 200, r.text
+            assert r.json()["notes"] == f"回访 follow-up {new_owner}"
+        r = await rep_client.patch(
+            f"{API}/opportunities/{deal['id']}", json={"contact_id": str(contact.id)}
+        )
+        assert (r.status_code, r.json()["contact_id"]) == (200, str(contact.id))
+        r = await rep_client.patch(
+            f"{API}/opportunities/{deal['id']}", json={"contact_id": str(stranger.id)}
+        )
+        body = assert_problem(r, 422, "invalid_reference")
+        assert [e["field"] for e in body["errors"]] == ["body.contact_id"]
+
+    async def test_win_or_lose_stays_in_the_deals_pipeline(
+        self, session, tenant, owner_client, pipeline
+    ) -> None:
+        customer = await make_customer(session, tenant, tenant.owner)
+        r = await owner_client.post(f"{API}/pipelines", json={"name": "项目 Projects"})
+        assert r.status_code == 201, r.text
+        projects = r.json()
+        deal = await new_deal(owner_client, customer)
+        reason = await reason_id(owner_client)
+        for verb, body in (
+            ("win", {"stage_id": stage(projects, "Won")}),
+            ("lose", {"stage_id": stage(projects, "Lost"), "lost_reason_id": reason}),
+        ):
+            r = await owner_client.post(f"{API}/opportunities/{deal['id']}/{verb}", json=body)
+            problem = assert_problem(r, 422, "stage_not_in_pipeline")
+            assert [e["field"] for e in problem["errors"]] == ["body.stage_id"]
+        unchanged = (await owner_client.get(f"{API}/opportunities/{deal['id']}")).json()
+        assert (unchanged["pipeline_id"], unchanged["status"], unchanged["version"]) == (
+            pipeline["id"],
+            "open",
+            deal["version"],
+        )
+        r = await owner_client.post(
+            f"{API}/opportunities/{deal['id']}/win", json={"stage_id": stage(pipeline, "Won")}
+        )
+        assert (r.status_code, r.json()["pipeline_id"]) == (200, pipeline["id"])
+        # moving a deal to another pipeline stays an explicit move
+        r = await owner_client.post(
+            f"{API}/opportunities/{deal['id']}/move",
+            json={"stage_id": stage(projects, "Initial contact")},
+        )
+        assert (r.status_code, r.json()["pipeline_id"]) == (200, projects["id"])
+
+    async def test_a_customer_with_deals_is_not_deleted(
+        self, session, tenant, owner_client, pipeline
+    ) -> None:
+        customer = await make_customer(session, tenant, tenant.owner)
+        deals = [await new_deal(owner_client, customer, name=f"D{i}") for i in range(2)]
+        r = await owner_client.post(
+            f"{API}/opportunities/{deals[0]['id']}/lose",
+            json={"lost_reason_id": await reason_id(owner_client)},
+        )
+        assert r.status_code == 200, r.text
+        r = await owner_client.delete(f"{API}/customers/{customer.id}")
+        body = assert_problem(r, 409, "customer_has_records")
+        assert body["records"]["opportunities"] == 2  # closed deals count too
+        assert (await owner_client.get(f"{API}/customers/{customer.id}")).status_code == 200
+        for deal in deals:
+            r = await owner_client.delete(f"{API}/opportunities/{deal['id']}")
+            assert r.status_code == 204, r.text
+        r = await owner_client.delete(f"{API}/customers/{customer.id}")
+        assert r.status_code == 204, r.text
 
     async def test_transfer_moves_open_deals_with_the_customer(
         self, session, tenant, owner_client, pipeline

@@ -140,6 +140,113 @@ class TestPlan:
             ("9000.00", "0.00", "9000.00", "pending"),
         ]
 
+    async def test_after_a_write_off_the_plan_covers_what_is_still_expected(
+        self, session, tenant, owner_client
+    ) -> None:
+        hundreds = [(MAR, "100.00"), (APR, "100.00"), (MAY, "100.00")]
+        contract = await _contract(session, tenant, "300.00", plan=hundreds)
+        first, second, third = (await _plan(owner_client, contract))["installments"]
+        paid = await _pay(
+            owner_client,
+            contract,
+            "40.00",
+            allocations=[{"installment_id": third["id"], "amount": "40.00"}],
+        )
+        assert paid.status_code == 201, paid.text
+        voided = await owner_client.post(
+            f"/api/v1/receivables/{third['id']}/void", json={"reason": "客户减免"}
+        )
+        assert voided.status_code == 200, voided.text
+        # 300.00 - 60.00 written off - 40.00 already paid on #3 = 200.00 left for #1 and #2
+        path = f"/api/v1/contracts/{contract.id}/payment-plan"
+        too_much = await owner_client.put(
+            path,
+            json={
+                "installments": [
+                    {"id": first["id"], "due_date": "2026-03-31", "amount": "100.00"},
+                    {"id": second["id"], "due_date": "2026-06-30", "amount": "140.00"},
+                ]
+            },
+        )
+        body = assert_problem(too_much, 422, "plan_sum_mismatch")
+        assert body["detail"] == (
+            "The installments add up to 240.00 CNY but the contract amount less 100.00 on "
+            "void installments (60.00 written off, 40.00 paid on them) is 200.00: "
+            "40.00 too much."
+        )
+        assert (body["expected"], body["difference"]) == ("200.00", "40.00")
+        moved = await owner_client.put(
+            path,
+            json={
+                "installments": [
+                    {"id": first["id"], "due_date": "2026-03-31", "amount": "100.00"},
+                    {"id": second["id"], "due_date": "2026-06-30", "amount": "100.00"},
+                ]
+            },
+        )
+        assert moved.status_code == 200, moved.text
+        assert [
+            (i["due_date"], *v)
+            for i, v in zip(moved.json()["installments"], _view(moved.json()), strict=True)
+        ] == [
+            ("2026-03-31", "100.00", "0.00", "100.00", "pending"),
+            ("2026-05-31", "100.00", "40.00", "0.00", "void"),
+            ("2026-06-30", "100.00", "0.00", "100.00", "pending"),
+        ]
+        assert (moved.json()["planned"], moved.json()["paid"]) == ("200.00", "40.00")
+
+    async def test_reps_do_not_write_off_or_reschedule_submitted_contracts(
+        self, session, tenant, client_for
+    ) -> None:
+        rep = await create_user(session, tenant.id, role="sales")
+        customer = await make_customer(session, tenant.id, rep)
+        active = await make_contract(session, customer, rep, "300.00", plan=[(MAR, "300.00")])
+        pending = await make_contract(
+            session, customer, rep, "300.00", status="pending_approval", plan=[(MAR, "300.00")]
+        )
+        draft = await make_contract(
+            session, customer, rep, "300.00", status="draft", plan=[(MAR, "300.00")]
+        )
+        await session.commit()
+        rep_client = await client_for(rep)
+
+        async def reschedule(contract):  # type: ignore[no-untyped-def]
+            (inst,) = (await _plan(rep_client, contract))["installments"]
+            return await rep_client.put(
+                f"/api/v1/contracts/{contract.id}/payment-plan",
+                json={
+                    "installments": [
+                        {"id": inst["id"], "due_date": "2030-01-01", "amount": "300.00"}
+                    ]
+                },
+            )
+
+        assert_problem(await reschedule(active), 403, "approver_required")
+        assert_problem(await reschedule(pending), 403, "approver_required")
+        (inst,) = (await _plan(rep_client, active))["installments"]
+        void = await rep_client.post(f"/api/v1/receivables/{inst['id']}/void", json={"reason": "x"})
+        assert_problem(void, 403, "approver_required")
+        assert _view(await _plan(rep_client, active)) == [("300.00", "0.00", "300.00", "pending")]
+        assert (await _plan(rep_client, active))["installments"][0]["due_date"] == "2026-03-31"
+        assert (await reschedule(draft)).status_code == 200
+
+    async def test_a_manager_does_not_write_off_their_own_contract(
+        self, session, tenant, client_for, owner_client
+    ) -> None:
+        manager = await create_user(session, tenant.id, role="manager")
+        customer = await make_customer(session, tenant.id, manager)
+        contract = await make_contract(session, customer, manager, "300.00", plan=[(MAR, "300.00")])
+        await session.commit()
+        manager_client = await client_for(manager)
+        (inst,) = (await _plan(manager_client, contract))["installments"]
+        path = f"/api/v1/receivables/{inst['id']}/void"
+        body = {"reason": "坏账"}
+        assert_problem(await manager_client.post(path, json=body), 403, "self_approval")
+        assert (await _plan(manager_client, contract))["installments"][0]["status"] == "pending"
+        done = await owner_client.post(path, json=body)
+        assert done.status_code == 200, done.text
+        assert done.json()["status"] == "void"
+
 
 class TestStatuses:
     async def test_status_is_derived_from_the_clock_and_the_money(

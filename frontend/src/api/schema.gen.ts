@@ -702,7 +702,8 @@ export interface paths {
         post?: never;
         /**
          * Delete Customer
-         * @description Move a customer to the recycle bin (restorable for 30 days).
+         * @description Move a customer to the recycle bin (restorable for 30 days); refused while contracts or
+         *     deals name it.
          */
         delete: operations["customers:delete_customer"];
         options?: never;
@@ -13326,6 +13327,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
