@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     ColumnElement,
+    Float,
+    Select,
     String,
     Uuid,
     any_,
@@ -14,6 +17,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -22,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.filtering import contains_pattern
 from app.core.pagination import SortSpec
 from app.core.repository import RepositoryBase
+from app.core.scope import scope_condition
 from app.models.customer import Contact, Customer, OwnershipChange, Tag
 from app.models.user import User
 
@@ -53,6 +58,16 @@ async def search_condition(session: AsyncSession, term: str) -> tuple[ColumnElem
     return Customer.search_text.like(contains_pattern(term.lower())), False
 
 
+@dataclass(frozen=True)
+class DuplicateHit:
+    customer: Customer
+    field: str
+    value: str
+    score: float
+    owner_name: str | None
+    in_scope: bool
+
+
 class CustomerRepository(RepositoryBase[Customer]):
     model = Customer
     entity = "customer"
@@ -64,56 +79,75 @@ class CustomerRepository(RepositoryBase[Customer]):
         last_followed_at=Customer.last_followed_sort,
     )
 
-    async def exact_matches(
+    async def duplicate_candidates(
         self,
+        *,
         phones: list[str],
         email: str | None,
         credit_code: str | None,
+        name: str | None,
+        threshold: float,
         exclude: uuid.UUID | None,
-    ) -> Sequence[tuple[Customer, str, str]]:
-        """(customer, field, value) for exact phone / e-mail / credit-code matches, across
-        the whole workspace (duplicates matter even where the caller cannot look)."""
-        out: list[tuple[Customer, str, str]] = []
-        base = select(Customer).where(Customer.deleted_at.is_(None))
+    ) -> Sequence[DuplicateHit]:
+        """Every match in one statement, across the whole workspace (duplicates matter even
+        where the caller cannot look): exact on phone (customers' and their contacts'),
+        e-mail and credit code, trigram-similar on the normalised name. Each hit carries the
+        owner's name and whether the caller's data scope covers the customer."""
+        live: list[ColumnElement[bool]] = [Customer.deleted_at.is_(None)]
         if exclude is not None:
-            base = base.where(Customer.id != exclude)
+            live.append(Customer.id != exclude)
+        parts: list[Select[Any]] = []
         if phones:
-            # customers' and their contacts' phones, through the GIN indexes (see the migration)
-            hits = func.rapport_customer_phone_matches(
+            by_phone = func.rapport_customer_phone_matches(
                 cast(phones, ARRAY(String)), exclude
             ).table_valued("id", "phone")
-            rows = await self.session.execute(
-                select(Customer, hits.c.phone).join(hits, hits.c.id == Customer.id)
+            parts.append(
+                select(
+                    by_phone.c.id,
+                    literal("phone").label("field"),
+                    by_phone.c.phone.label("value"),
+                    literal(1.0, Float).label("score"),
+                )
             )
-            out += [(c, "phone", phone) for c, phone in rows.all()]
-        if email:
-            rows = await self.session.execute(
-                base.where(Customer.email_normalized == email).limit(20)
+        for field, column, value in (
+            ("email", Customer.email_normalized, email),
+            ("credit_code", Customer.credit_code, credit_code),
+        ):
+            if value:
+                parts.append(
+                    select(
+                        Customer.id,
+                        literal(field).label("field"),
+                        literal(value, String).label("value"),
+                        literal(1.0, Float).label("score"),
+                    ).where(column == value, *live)
+                )
+        if name and len(name) >= 2:
+            similar = func.rapport_similar_customers(name, threshold, exclude).table_valued(
+                "id", "score"
             )
-            out += [(c, "email", email) for c in rows.scalars()]
-        if credit_code:
-            rows = await self.session.execute(
-                base.where(Customer.credit_code == credit_code).limit(20)
+            parts.append(
+                select(
+                    similar.c.id,
+                    literal("name").label("field"),
+                    literal(None, String).label("value"),
+                    cast(similar.c.score, Float).label("score"),
+                )
             )
-            out += [(c, "credit_code", credit_code) for c in rows.scalars()]
-        return out
-
-    async def similar_names(
-        self, normalized: str, threshold: float, exclude: uuid.UUID | None
-    ) -> Sequence[tuple[Customer, float]]:
-        """Customers whose normalised name is trigram-similar (GIN index, `%` operator), best
-        first, across the workspace."""
-        if len(normalized) < 2:
+        if not parts:
             return []
-        similar = func.rapport_similar_customers(normalized, threshold, exclude).table_valued(
-            "id", "score"
-        )
+        hits = union_all(*parts).subquery("hits")
+        visible = scope_condition(Customer, self.principal, "customers")
         rows = await self.session.execute(
-            select(Customer, similar.c.score)
-            .join(similar, similar.c.id == Customer.id)
-            .order_by(similar.c.score.desc(), Customer.id)
+            select(Customer, hits.c.field, hits.c.value, hits.c.score, User.name, visible)
+            .join(hits, hits.c.id == Customer.id)
+            .outerjoin(User, User.id == Customer.owner_id)
+            .order_by(hits.c.score.desc(), Customer.id)
         )
-        return [(row[0], float(row[1])) for row in rows.all()]
+        return [
+            DuplicateHit(c, field, value or c.name, float(score), owner_name, bool(in_scope))
+            for c, field, value, score, owner_name, in_scope in rows.all()
+        ]
 
     async def visible_ids(self, ids: Sequence[uuid.UUID], *, for_write: bool) -> set[uuid.UUID]:
         stmt = (self.writable() if for_write else self.readable()).where(Customer.id.in_(ids))
@@ -122,12 +156,6 @@ class CustomerRepository(RepositoryBase[Customer]):
 
     async def refresh_search_text(self, customer_ids: Sequence[uuid.UUID]) -> None:
         await refresh_search_text(self.session, customer_ids)
-
-    async def users_named(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
-        if not ids:
-            return {}
-        rows = await self.session.execute(select(User.id, User.name).where(User.id.in_(ids)))
-        return {r.id: r.name for r in rows}
 
     async def tags_exist(self, tag_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
         if not tag_ids:

@@ -26,6 +26,7 @@ from app.customers.normalize import normalize_company_name, normalize_email, nor
 from app.customers.repository import (
     ContactRepository,
     CustomerRepository,
+    DuplicateHit,
     TagRepository,
     search_condition,
     user_is_active,
@@ -198,49 +199,37 @@ async def find_duplicates(
     repo = CustomerRepository(ctx.session, ctx.principal)
     conf = await customer_settings(ctx.session)
     policy = conf.duplicate_policy
-    found: dict[uuid.UUID, tuple[Customer, list[schemas.MatchReason]]] = {}
-    norm_phones = normalize_phones(phones)
-    for customer, kind, value in await repo.exact_matches(
-        norm_phones,
-        normalize_email(email),
-        (credit_code or "").strip().upper() or None,
-        exclude_id,
-    ):
-        entry = found.setdefault(customer.id, (customer, []))
-        if not any(r.field == kind and r.value == value for r in entry[1]):
+    hits = await repo.duplicate_candidates(
+        phones=normalize_phones(phones),
+        email=normalize_email(email),
+        credit_code=(credit_code or "").strip().upper() or None,
+        name=normalize_company_name(name) if name and name.strip() else None,
+        threshold=conf.name_threshold,
+        exclude=exclude_id,
+    )
+    found: dict[uuid.UUID, tuple[DuplicateHit, list[schemas.MatchReason]]] = {}
+    for hit in hits:
+        entry = found.setdefault(hit.customer.id, (hit, []))
+        if not any(r.field == hit.field and r.value == hit.value for r in entry[1]):
             entry[1].append(
                 schemas.MatchReason(
-                    field=kind, value=value, score=1.0, policy=policy.get(kind, "warn")
+                    field=hit.field,
+                    value=hit.value,
+                    score=round(hit.score, 3),
+                    policy=policy.get(hit.field, "warn"),
                 )
             )
-    if name and name.strip():
-        for customer, score in await repo.similar_names(
-            normalize_company_name(name), conf.name_threshold, exclude_id
-        ):
-            entry = found.setdefault(customer.id, (customer, []))
-            entry[1].append(
-                schemas.MatchReason(
-                    field="name",
-                    value=customer.name,
-                    score=round(score, 3),
-                    policy=policy.get("name", "warn"),
-                )
-            )
-    if not found:
-        return schemas.DuplicateResult(candidates=[], blocked=False, warn=False)
-    visible = await repo.visible_ids(list(found), for_write=False)
-    owners = await repo.users_named({c.owner_id for c, _ in found.values() if c.owner_id})
     candidates = [
         schemas.DuplicateCandidate(
-            customer_id=c.id,
-            name=c.name,
-            owner_id=c.owner_id,
-            owner_name=owners.get(c.owner_id) if c.owner_id else None,
-            in_your_scope=c.id in visible,
+            customer_id=hit.customer.id,
+            name=hit.customer.name,
+            owner_id=hit.customer.owner_id,
+            owner_name=hit.owner_name,
+            in_your_scope=hit.in_scope,
             score=max(r.score for r in reasons),
             reasons=reasons,
         )
-        for c, reasons in found.values()
+        for hit, reasons in found.values()
         if any(r.policy != "allow" for r in reasons)
     ]
     candidates.sort(key=lambda c: c.score, reverse=True)
