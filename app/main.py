@@ -16,7 +16,7 @@ from app import __version__
 from app.config import Settings
 from app.db import create_app_engine, create_sessionmaker
 from app.errors import NotFound, install_error_handlers
-from app.middleware import RequestMiddleware
+from app.middleware import PublicCORS, RequestMiddleware
 from app.openapi import install as install_openapi
 from app.openapi import operation_id
 
@@ -77,6 +77,7 @@ def create_app(
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(PublicCORS)
 
     from app.activities.router import router as activities_router
     from app.audit.router import router as audit_router

@@ -127,3 +127,32 @@ class RequestMiddleware:
                     "ms": round(elapsed * 1000, 1),
                 },
             )
+
+
+#: what anyone's website may call from a browser: the public form endpoints
+PUBLIC_PREFIX = "/api/v1/public/"
+
+
+class PublicCORS:
+    """Cross-origin POSTs to the public endpoints: an embedded web form lives on the
+    workspace's own website, not on Rapport's origin. No credentials are allowed, so a
+    browser never sends a Rapport session along; everything else stays same-origin."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        from starlette.middleware.cors import CORSMiddleware
+
+        self.app = app
+        self.cors = CORSMiddleware(
+            app,
+            allow_origins=["*"],
+            allow_methods=["POST"],
+            allow_headers=["content-type", "idempotency-key"],
+            allow_credentials=False,
+            max_age=600,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(PUBLIC_PREFIX):
+            await self.cors(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)

@@ -232,6 +232,29 @@ class TestPublicForm:
             await anon.post(url, json={"name": "flood"})
         assert_problem(await anon.post(url, json={"name": "flood"}), 429, "rate_limited")
 
+    async def test_a_form_embedded_on_another_website_may_post(self, owner_client, anon) -> None:
+        """The embed code runs on the company's own site: the browser's preflight and POST
+        must be allowed, without credentials, and only on the public endpoints."""
+        form = (await owner_client.post("/api/v1/web-forms", json={"name": "官网"})).json()
+        url = f"/api/v1/public/forms/{form['token']}/leads"
+        site = {"Origin": "https://www.example-shop.cn"}
+        preflight = await anon.options(
+            url,
+            headers={
+                **site,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type",
+            },
+        )
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == "*"
+        assert "access-control-allow-credentials" not in preflight.headers
+        posted = await anon.post(url, json={"name": "访客"}, headers=site)
+        assert posted.status_code == 202
+        assert posted.headers["access-control-allow-origin"] == "*"
+        private = await owner_client.get("/api/v1/leads", headers=site)
+        assert "access-control-allow-origin" not in private.headers
+
     async def test_lead_follow_up_marks_contacted(self, session, tenant, owner_client) -> None:
         lead = (
             await owner_client.post(
