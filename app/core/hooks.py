@@ -55,3 +55,9 @@ customer_delete_guards: list[CustomerDeleteGuard] = []
 #: (e.g. "has an active contract"); each returns a boolean column expression
 ReclaimExemption = Callable[[], Any]
 reclaim_exemptions: list[ReclaimExemption] = []
+
+#: "the customer has a deal won at or after <since>" as a SQL condition correlated to
+#: `customers` (registered by the pipeline domain): pools' no-won-deal reclaim rule and
+#: whether won customers count toward the holding cap
+CustomerWonSince = Callable[[Any], Any]
+customer_won_since: list[CustomerWonSince] = []

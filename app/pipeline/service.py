@@ -1869,6 +1869,21 @@ async def follow_merge(
     return {"opportunities": len(rows)} if rows else {}
 
 
+def won_since(since: Any) -> ColumnElement[bool]:
+    """The customer (correlated) has a deal won at or after `since`."""
+    return (
+        select(Opportunity.id)
+        .where(
+            Opportunity.workspace_id == Customer.workspace_id,
+            Opportunity.customer_id == Customer.id,
+            Opportunity.status == "won",
+            Opportunity.won_at >= since,
+            Opportunity.deleted_at.is_(None),
+        )
+        .exists()
+    )
+
+
 def _register() -> None:
     from app.leads.service import campaign_won_hooks, convert_hooks
 
@@ -1880,6 +1895,8 @@ def _register() -> None:
         hooks.owned_counters.append(owned_open_deals)
     if deals_of_customer not in hooks.customer_delete_guards:
         hooks.customer_delete_guards.append(deals_of_customer)
+    if won_since not in hooks.customer_won_since:
+        hooks.customer_won_since.append(won_since)
     if follow_merge not in hooks.customer_merge_hooks:
         hooks.customer_merge_hooks.append(follow_merge)
     if won_by_campaign not in campaign_won_hooks:

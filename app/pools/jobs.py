@@ -13,19 +13,22 @@ never reclaim a customer twice; each batch commits alone.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Uuid,
-    and_,
     any_,
     bindparam,
     case,
+    false,
     func,
     insert,
     literal,
+    null,
+    or_,
     select,
     text,
     update,
@@ -49,9 +52,9 @@ from app.workspaces import repository as workspaces
 BATCH = 1000
 
 
-def _days(rules: schemas.PoolRules) -> ColumnElement[Any] | None:
-    per_level = {k: v for k, v in rules.reclaim_days.items() if k != "default"}
-    default = rules.reclaim_days.get("default")
+def _level_days(per_level_days: dict[str, int]) -> ColumnElement[Any] | None:
+    per_level = {k: v for k, v in per_level_days.items() if k != "default"}
+    default = per_level_days.get("default")
     if not per_level and default is None:
         return None
     if not per_level:
@@ -59,12 +62,76 @@ def _days(rules: schemas.PoolRules) -> ColumnElement[Any] | None:
     return case(per_level, value=Customer.level, else_=literal(default))
 
 
-def _deadline(days: ColumnElement[Any]) -> ColumnElement[Any]:
-    start = func.greatest(
-        func.coalesce(Customer.last_followed_at, text("'-infinity'::timestamptz")),
-        func.coalesce(Customer.owned_since, Customer.created_at),
-    )
+def _plus_days(start: ColumnElement[Any], days: ColumnElement[Any]) -> ColumnElement[Any]:
     return start + func.make_interval(0, 0, 0, days)
+
+
+def _won_since(since: ColumnElement[Any]) -> ColumnElement[bool]:
+    conditions = [won(since) for won in hooks.customer_won_since]
+    return or_(*conditions) if conditions else false()
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A pool's reclaim rules as SQL over `customers`: the deadline is the earlier of "last
+    follow-up (or taking it) + N days" and "taking it + M days, unless a deal was won since"."""
+
+    #: when the customer returns to the pool; NULL: it does not
+    deadline: ColumnElement[Any]
+    follow_days: ColumnElement[Any] | None
+    win_days: ColumnElement[Any] | None
+    #: the last follow-up, or when the owner took it if later
+    last_touch: ColumnElement[Any]
+    taken: ColumnElement[Any]
+    #: NULL unless the no-won-deal rule applies (nothing won since it was taken)
+    win_deadline: ColumnElement[Any]
+
+    def reason(self, row: Any, now: datetime) -> tuple[str, int]:
+        """(ledger text, the rule's days) for a due customer, naming the rule that fired."""
+        follow = (
+            row.last_touch + timedelta(days=row.follow_days)
+            if row.follow_days is not None
+            else None
+        )
+        if row.win_deadline is not None and (follow is None or row.win_deadline < follow):
+            held = (now - row.taken).days
+            return (
+                f"reclaimed: no won deal for {held} days since it was taken (rule: {row.win_days})",
+                row.win_days,
+            )
+        idle = (now - row.last_touch).days
+        return f"reclaimed: no follow-up for {idle} days (rule: {row.follow_days})", row.follow_days
+
+    def columns(self) -> list[Any]:
+        return [
+            self.last_touch.label("last_touch"),
+            self.taken.label("taken"),
+            (self.follow_days if self.follow_days is not None else null()).label("follow_days"),
+            (self.win_days if self.win_days is not None else null()).label("win_days"),
+            self.win_deadline.label("win_deadline"),
+            self.deadline.label("deadline"),
+        ]
+
+
+def _rule(rules: schemas.PoolRules) -> _Rule | None:
+    follow_days = _level_days(rules.reclaim_days)
+    win_days = _level_days(rules.no_win_days)
+    if follow_days is None and win_days is None:
+        return None
+    taken = func.coalesce(Customer.owned_since, Customer.created_at)
+    last_touch = func.greatest(
+        func.coalesce(Customer.last_followed_at, text("'-infinity'::timestamptz")), taken
+    )
+    win_deadline: ColumnElement[Any] = null()
+    if win_days is not None:
+        win_deadline = case((_won_since(taken), null()), else_=_plus_days(taken, win_days))
+    if follow_days is None:
+        deadline = win_deadline
+    elif win_days is None:
+        deadline = _plus_days(last_touch, follow_days)
+    else:
+        deadline = func.least(_plus_days(last_touch, follow_days), win_deadline)
+    return _Rule(deadline, follow_days, win_days, last_touch, taken, win_deadline)
 
 
 def _in_pool(pool: Pool, default_id: uuid.UUID | None) -> list[ColumnElement[bool]]:
@@ -92,18 +159,18 @@ async def reclaim_workspace(workspace_id: uuid.UUID, now: datetime) -> int:
         pools, default = await _pools(session)
     for pool in pools:
         rules = rules_of(pool)
-        days = _days(rules)
-        if days is None:
+        rule = _rule(rules)
+        if rule is None:
             continue
         async with workspace_session(maker, workspace_id) as session:
-            due = await _due_ids(session, pool, default, days, now)
+            due = await _due_ids(session, pool, default, rule, now)
         for start in range(0, len(due), BATCH):
             async with workspace_session(maker, workspace_id) as session:
                 reclaimed += await _reclaim_batch(
-                    session, workspace_id, pool, default, days, now, due[start : start + BATCH]
+                    session, workspace_id, pool, default, rule, now, due[start : start + BATCH]
                 )
         async with workspace_session(maker, workspace_id) as session:
-            await _warn(session, workspace_id, pool, default, days, rules, now)
+            await _warn(session, workspace_id, pool, default, rule, rules, now)
     return reclaimed
 
 
@@ -111,13 +178,13 @@ async def _due_ids(
     session: AsyncSession,
     pool: Pool,
     default: uuid.UUID | None,
-    days: ColumnElement[Any],
+    rule: _Rule,
     now: datetime,
 ) -> list[uuid.UUID]:
     """The pool's customers past their deadline, found in one pass over the table (the
     batches then lock them by id instead of scanning again for each batch)."""
     rows = await session.execute(
-        select(Customer.id).where(*_in_pool(pool, default), _deadline(days) < now)
+        select(Customer.id).where(*_in_pool(pool, default), rule.deadline < now)
     )
     return sorted(rows.scalars())
 
@@ -127,39 +194,21 @@ async def _reclaim_batch(
     workspace_id: uuid.UUID,
     pool: Pool,
     default: uuid.UUID | None,
-    days: ColumnElement[Any],
+    rule: _Rule,
     now: datetime,
     candidates: list[uuid.UUID],
 ) -> int:
     """Lock the candidates still due (a concurrent run or a follow-up since the scan may have
     changed that) and return them to the pool."""
-    idle = func.floor(
-        func.extract(
-            "epoch",
-            literal(now)
-            - func.greatest(
-                func.coalesce(Customer.last_followed_at, text("'-infinity'::timestamptz")),
-                func.coalesce(Customer.owned_since, Customer.created_at),
-            ),
-        )
-        / 86400
-    )
     rows = (
         await session.execute(
-            select(
-                Customer.id,
-                Customer.owner_id,
-                Customer.version,
-                Customer.name,
-                idle.label("idle"),
-                days.label("days"),
-            )
+            select(Customer.id, Customer.owner_id, Customer.version, Customer.name, *rule.columns())
             .where(
                 Customer.id == any_(bindparam("candidates", candidates, type_=ARRAY(Uuid))),
                 *_in_pool(pool, default),
-                _deadline(days) < now,
+                rule.deadline < now,
             )
-            .with_for_update(skip_locked=True)
+            .with_for_update(of=Customer, skip_locked=True)
         )
     ).all()
     if not rows:
@@ -171,9 +220,7 @@ async def _reclaim_batch(
         .values(owner_id=None, pool_id=pool.id, owned_since=None, version=Customer.version + 1)
         .execution_options(synchronize_session=False)
     )
-    reasons = {
-        r.id: f"reclaimed: no follow-up for {int(r.idle)} days (rule: {r.days})" for r in rows
-    }
+    reasons = {r.id: rule.reason(r, now)[0] for r in rows}
     await session.execute(
         insert(OwnershipChange),
         [
@@ -254,13 +301,13 @@ async def _warn(
     workspace_id: uuid.UUID,
     pool: Pool,
     default: uuid.UUID | None,
-    days: ColumnElement[Any],
+    rule: _Rule,
     rules: schemas.PoolRules,
     now: datetime,
 ) -> None:
     if rules.warn_days_before <= 0:
         return
-    deadline = _deadline(days)
+    deadline = rule.deadline
     key = func.concat("reclaim_warn:", Customer.id, ":", func.to_char(deadline, "YYYY-MM-DD"))
     already = select(Notification.id).where(Notification.dedupe_key == key).exists()
     rows = (
@@ -329,39 +376,34 @@ async def due_soon(ctx: Ctx, ahead_days: int) -> list[schemas.ReclaimDue]:
     pools, default = await _pools(ctx.session)
     out: list[schemas.ReclaimDue] = []
     for pool in pools:
-        days = _days(rules_of(pool))
-        if days is None:
+        rule = _rule(rules_of(pool))
+        if rule is None:
             continue
-        deadline = _deadline(days)
         scoped = readable_statement(Customer, ctx.principal).with_only_columns(Customer.id)
         rows = (
             await ctx.session.execute(
-                select(
-                    Customer.id,
-                    Customer.name,
-                    Customer.owner_id,
-                    deadline.label("deadline"),
-                    days.label("days"),
-                )
+                select(Customer.id, Customer.name, Customer.owner_id, *rule.columns())
                 .where(
                     *_in_pool(pool, default),
                     Customer.id.in_(scoped),
-                    and_(deadline < now + timedelta(days=ahead_days)),
+                    rule.deadline < now + timedelta(days=ahead_days),
                 )
-                .order_by(deadline)
+                .order_by(rule.deadline)
                 .limit(500)
             )
         ).all()
-        out += [
-            schemas.ReclaimDue(
-                customer_id=r.id,
-                name=r.name,
-                owner_id=r.owner_id,
-                pool_id=pool.id,
-                reclaim_at=r.deadline,
-                rule_days=r.days,
+        for r in rows:
+            reason, days = rule.reason(r, r.deadline)
+            out.append(
+                schemas.ReclaimDue(
+                    customer_id=r.id,
+                    name=r.name,
+                    owner_id=r.owner_id,
+                    pool_id=pool.id,
+                    reclaim_at=r.deadline,
+                    rule_days=days,
+                    rule="no_won_deal" if "no won deal" in reason else "no_follow_up",
+                )
             )
-            for r in rows
-        ]
     out.sort(key=lambda r: r.reclaim_at)
     return out

@@ -6,10 +6,11 @@ from datetime import datetime
 from functools import lru_cache
 from typing import ClassVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from app.core import hooks
 from app.core.pagination import SortSpec
 from app.core.repository import RepositoryBase
 from app.models.customer import Customer, OwnershipChange
@@ -68,15 +69,18 @@ async def lock_customer(session: AsyncSession, customer_id: uuid.UUID) -> Custom
     ).scalar_one_or_none()
 
 
-async def owned_count(session: AsyncSession, user_id: uuid.UUID) -> int:
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(Customer)
-            .where(Customer.owner_id == user_id, Customer.deleted_at.is_(None))
-        )
-        or 0
+async def owned_count(session: AsyncSession, user_id: uuid.UUID, *, count_won: bool = True) -> int:
+    """Customers the user holds, for the holding cap; without those that have a won deal
+    when the pool says they don't count."""
+    stmt = (
+        select(func.count())
+        .select_from(Customer)
+        .where(Customer.owner_id == user_id, Customer.deleted_at.is_(None))
     )
+    if not count_won and hooks.customer_won_since:
+        ever = text("'-infinity'::timestamptz")
+        stmt = stmt.where(~or_(*[won(ever) for won in hooks.customer_won_since]))
+    return int(await session.scalar(stmt) or 0)
 
 
 async def claims_since(session: AsyncSession, user_id: uuid.UUID, since: datetime) -> int:

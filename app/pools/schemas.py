@@ -2,10 +2,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from app.core.schemas import RequestSchema, ResponseSchema
+
+#: days per customer level (`default` for the rest)
+LevelDays = dict[
+    Annotated[str, StringConstraints(min_length=1, max_length=40)],
+    Annotated[int, Field(ge=1, le=3650)],
+]
 
 
 class PoolRules(RequestSchema):
@@ -21,10 +28,18 @@ class PoolRules(RequestSchema):
     mask_contacts: bool = Field(
         default=True, description="Hide phones and e-mail of pool customers until claimed"
     )
-    reclaim_days: dict[str, int] = Field(
+    reclaim_days: LevelDays = Field(
         default_factory=lambda: {"default": 30},
         description="Days without follow-up before automatic reclaim, by customer level "
         "(key `default` for the rest); empty: never reclaim",
+    )
+    no_win_days: LevelDays = Field(
+        default_factory=dict,
+        description="Days after the owner took a customer without winning a deal before "
+        "automatic reclaim, by customer level (key `default` for the rest); empty: no such rule",
+    )
+    cap_counts_won: bool = Field(
+        default=True, description="Whether customers with a won deal count toward the cap"
     )
     warn_days_before: int = Field(
         default=3, ge=0, le=365, description="Warn the owner this many days before reclaim"
@@ -98,4 +113,7 @@ class ReclaimDue(ResponseSchema):
     owner_id: uuid.UUID | None = Field(description="Owner")
     pool_id: uuid.UUID | None = Field(description="Pool it would return to")
     reclaim_at: datetime = Field(description="When it returns to the pool without follow-up")
-    rule_days: int = Field(description="Days without follow-up the rule allows")
+    rule_days: int = Field(description="Days the rule that fires first allows")
+    rule: Literal["no_follow_up", "no_won_deal"] = Field(
+        description="Which rule returns it: no follow-up, or no won deal since it was taken"
+    )

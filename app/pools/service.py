@@ -216,7 +216,7 @@ async def claim(ctx: Ctx, customer_id: uuid.UUID) -> Customer:
                 extra={"available_at": until.isoformat()},
             )
     if rules.holding_cap is not None:
-        owned = await repository.owned_count(ctx.session, me)
+        owned = await repository.owned_count(ctx.session, me, count_won=rules.cap_counts_won)
         if owned >= rules.holding_cap:
             raise ClaimRefused(
                 f"You already own {owned} customers; the pool allows {rules.holding_cap}.",

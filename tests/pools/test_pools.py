@@ -293,3 +293,92 @@ async def test_reclaim_due_lists_soon_in_scope(session, tenant, client_for) -> N
     r = await client.get("/api/v1/pools/reclaim-due", params={"days": 7})
     assert [d["name"] for d in r.json()] == ["快到期"]
     assert r.json()[0]["rule_days"] == 30
+
+
+async def _won_deal(client, customer_id):  # type: ignore[no-untyped-def]
+    deal = (
+        await client.post(
+            "/api/v1/opportunities", json={"customer_id": str(customer_id), "name": "单"}
+        )
+    ).json()
+    r = await client.post(f"/api/v1/opportunities/{deal['id']}/win", json={})
+    assert r.status_code == 200, r.text
+    return deal["id"]
+
+
+class TestWonDealRules:
+    async def test_no_won_deal_rule_reclaims_with_its_reason(self, committed) -> None:
+        app, tenant, maker = committed
+        runtime.sessionmaker = maker
+        now = datetime.now(UTC)
+        taken = now - timedelta(days=61)
+        async with maker() as s, s.begin():
+            await make_pool(s, tenant.id, reclaim_days={}, no_win_days={"default": 60})
+            rep = await create_user(s, tenant.id, role="sales")
+            await use(s, tenant.id)
+
+            def owned(name: str, since: datetime) -> Customer:
+                c = Customer(
+                    workspace_id=tenant.id,
+                    name=name,
+                    owner_id=rep.id,
+                    created_at=since,
+                    owned_since=since,
+                    last_followed_at=now - timedelta(days=1),
+                )
+                s.add(c)
+                return c
+
+            busy = owned("busy but never won", taken)
+            winner = owned("won since taken", taken)
+            earlier = owned("won before it was taken", taken)
+            owned("taken recently", now - timedelta(days=10))
+        owner = await _client(app, maker, tenant.owner)
+        try:
+            await _won_deal(owner, winner.id)
+            old_deal = await _won_deal(owner, earlier.id)
+        finally:
+            await owner.aclose()
+        async with maker() as s, s.begin():
+            await use(s, tenant.id)
+            from app.models.pipeline import Opportunity
+
+            await s.execute(
+                Opportunity.__table__.update()
+                .where(Opportunity.id == uuid.UUID(old_deal))
+                .values(won_at=taken - timedelta(days=5))
+            )
+        assert await reclaim_all(now) == 2
+        async with maker() as s, s.begin():
+            await use(s, tenant.id)
+            owners = dict((await s.execute(select(Customer.name, Customer.owner_id))).all())
+            assert owners == {
+                "busy but never won": None,
+                "won since taken": rep.id,
+                "won before it was taken": None,
+                "taken recently": rep.id,
+            }
+            reason = await s.scalar(
+                select(OwnershipChange.reason).where(
+                    OwnershipChange.customer_id == busy.id, OwnershipChange.kind == "reclaim"
+                )
+            )
+            assert reason == "reclaimed: no won deal for 61 days since it was taken (rule: 60)"
+
+    async def test_won_customers_may_be_left_out_of_the_cap(
+        self, session, tenant, owner_client, client_for
+    ) -> None:
+        pool = await make_pool(session, tenant.id, holding_cap=2, cap_counts_won=False)
+        rep = await create_user(session, tenant.id, role="sales")
+        await use(session, tenant.id)
+        held = [Customer(workspace_id=tenant.id, name=f"held {i}", owner_id=rep.id) for i in (1, 2)]
+        session.add_all(held)
+        targets = [await pool_customer(session, tenant.id, pool, name=f"t{i}") for i in (1, 2)]
+        await session.commit()
+        await _won_deal(owner_client, held[0].id)
+        client = await client_for(rep)
+        first = await client.post(f"/api/v1/customers/{targets[0].id}/claim")
+        assert first.status_code == 200, first.text  # holds 2, one of them won: counts as 1
+        second = await client.post(f"/api/v1/customers/{targets[1].id}/claim")
+        assert_problem(second, 409, "holding_cap_reached")
+        assert second.json()["owned"] == 2

@@ -8410,6 +8410,12 @@ export interface components {
         /** PoolRules */
         PoolRules: {
             /**
+             * Cap Counts Won
+             * @description Whether customers with a won deal count toward the cap
+             * @default true
+             */
+            cap_counts_won: boolean;
+            /**
              * Cooldown Days
              * @description Days before a previous owner may reclaim it
              * @default 0
@@ -8431,6 +8437,13 @@ export interface components {
              * @default true
              */
             mask_contacts: boolean;
+            /**
+             * No Win Days
+             * @description Days after the owner took a customer without winning a deal before automatic reclaim, by customer level (key `default` for the rest); empty: no such rule
+             */
+            no_win_days?: {
+                [key: string]: number;
+            };
             /**
              * Reclaim Days
              * @description Days without follow-up before automatic reclaim, by customer level (key `default` for the rest); empty: never reclaim
@@ -8783,8 +8796,14 @@ export interface components {
              */
             reclaim_at: string;
             /**
+             * Rule
+             * @description Which rule returns it: no follow-up, or no won deal since it was taken
+             * @enum {string}
+             */
+            rule: "no_follow_up" | "no_won_deal";
+            /**
              * Rule Days
-             * @description Days without follow-up the rule allows
+             * @description Days the rule that fires first allows
              */
             rule_days: number;
         };
