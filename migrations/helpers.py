@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import op
 
 DEFINER_ROLE = "rapport_definer"
-WORKSPACE_SETTING = "nullif(current_setting('app.workspace_id', true), '')::uuid"
+#: the transaction's workspace, as a scalar subquery so a policy evaluates it once per
+#: statement (an InitPlan) instead of once per row of a sequential scan
+WORKSPACE_SETTING = "(SELECT nullif(current_setting('app.workspace_id', true), '')::uuid)"
 
 
 def app_role() -> str:
