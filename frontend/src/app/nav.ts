@@ -3,14 +3,27 @@
  * (with its lazily loaded page) and gets both. Groups have children; leaves have a path.
  */
 import {
+  AccountBookOutlined,
+  AimOutlined,
   AuditOutlined,
   ContactsOutlined,
+  FileDoneOutlined,
+  FileProtectOutlined,
   FormOutlined,
+  FundProjectionScreenOutlined,
+  FunnelPlotOutlined,
   HomeOutlined,
   InboxOutlined,
   KeyOutlined,
+  MoneyCollectOutlined,
+  NodeIndexOutlined,
+  NotificationOutlined,
+  ProfileOutlined,
+  RocketOutlined,
   ScheduleOutlined,
   SettingOutlined,
+  ShopOutlined,
+  ShoppingCartOutlined,
   SolutionOutlined,
   TagsOutlined,
   TeamOutlined,
@@ -32,7 +45,20 @@ export type NavLabelKey = `nav.${
   | 'customerSettings'
   | 'tags'
   | 'apiKeys'
-  | 'auditLog'}`;
+  | 'auditLog'
+  | 'pipeline'
+  | 'products'
+  | 'pipelineSettings'
+  | 'cash'
+  | 'contracts'
+  | 'receivables'
+  | 'orders'
+  | 'contractSettings'
+  | 'leads'
+  | 'marketing'
+  | 'campaigns'
+  | 'assignmentRules'
+  | 'webForms'}`;
 
 type PageLoader = () => Promise<{ default: ComponentType }>;
 
@@ -97,6 +123,91 @@ export const nav: NavItem[] = [
     routes: [{ path: '/pools/:poolId', page: () => import('../features/pools/PoolPage') }],
   },
   {
+    key: 'leads',
+    labelKey: 'nav.leads',
+    icon: AimOutlined,
+    path: '/leads',
+    module: 'leads',
+    page: () => import('../features/leads/LeadList'),
+    routes: [{ path: '/leads/:leadId', page: () => import('../features/leads/LeadDetail') }],
+  },
+  {
+    key: 'pipeline',
+    labelKey: 'nav.pipeline',
+    icon: FundProjectionScreenOutlined,
+    path: '/pipeline',
+    module: 'opportunities',
+    page: () => import('../features/pipeline/PipelinePage'),
+    routes: [{ path: '/opportunities/:opportunityId', page: () => import('../features/pipeline/DealDetail') }],
+  },
+  {
+    key: 'marketing',
+    labelKey: 'nav.marketing',
+    icon: NotificationOutlined,
+    children: [
+      {
+        key: 'campaigns',
+        labelKey: 'nav.campaigns',
+        icon: RocketOutlined,
+        path: '/campaigns',
+        module: 'leads',
+        page: () => import('../features/campaigns/CampaignList'),
+        routes: [{ path: '/campaigns/:campaignId', page: () => import('../features/campaigns/CampaignDetail') }],
+      },
+      {
+        key: 'web-forms',
+        labelKey: 'nav.webForms',
+        icon: ProfileOutlined,
+        path: '/web-forms',
+        module: 'leads',
+        page: () => import('../features/web-forms/WebFormList'),
+      },
+      {
+        key: 'assignment-rules',
+        labelKey: 'nav.assignmentRules',
+        icon: NodeIndexOutlined,
+        path: '/assignment-rules',
+        module: 'leads',
+        page: () => import('../features/assignment-rules/RuleList'),
+      },
+    ],
+  },
+  {
+    key: 'cash',
+    labelKey: 'nav.cash',
+    icon: MoneyCollectOutlined,
+    children: [
+      {
+        key: 'contracts',
+        labelKey: 'nav.contracts',
+        icon: FileProtectOutlined,
+        path: '/contracts',
+        module: 'contracts',
+        page: () => import('../features/contracts/ContractList'),
+        routes: [
+          { path: '/contracts/new', page: () => import('../features/contracts/ContractList') },
+          { path: '/contracts/:contractId', page: () => import('../features/contracts/ContractDetail') },
+        ],
+      },
+      {
+        key: 'receivables',
+        labelKey: 'nav.receivables',
+        icon: AccountBookOutlined,
+        path: '/receivables',
+        module: 'receivables',
+        page: () => import('../features/receivables/ReceivablesPage'),
+      },
+      {
+        key: 'orders',
+        labelKey: 'nav.orders',
+        icon: ShoppingCartOutlined,
+        path: '/orders',
+        module: 'orders',
+        page: () => import('../features/orders/OrderList'),
+      },
+    ],
+  },
+  {
     key: 'settings',
     labelKey: 'nav.settings',
     icon: SettingOutlined,
@@ -132,6 +243,30 @@ export const nav: NavItem[] = [
         path: '/settings/customers',
         module: 'customers',
         page: () => import('../features/customers/CustomerSettingsPage'),
+      },
+      {
+        key: 'pipeline-settings',
+        labelKey: 'nav.pipelineSettings',
+        icon: FunnelPlotOutlined,
+        path: '/settings/pipelines',
+        module: 'opportunities',
+        page: () => import('../features/pipeline/PipelineSettingsPage'),
+      },
+      {
+        key: 'products',
+        labelKey: 'nav.products',
+        icon: ShopOutlined,
+        path: '/products',
+        module: 'opportunities',
+        page: () => import('../features/products/ProductList'),
+      },
+      {
+        key: 'contract-settings',
+        labelKey: 'nav.contractSettings',
+        icon: FileDoneOutlined,
+        path: '/settings/contracts',
+        module: 'contracts',
+        page: () => import('../features/contracts/ContractSettingsPage'),
       },
       {
         key: 'tags',
@@ -189,10 +324,13 @@ export function activeNav(pathname: string, items: NavItem[] = nav): { selected?
     for (const item of list) {
       if (item.children) visit(item.children, [...parents, item.key]);
       else if (item.path) {
-        const matches =
-          item.path === '/' ? pathname === '/' : pathname === item.path || pathname.startsWith(`${item.path}/`);
-        if (matches && item.path.length > best.length) {
-          best = { selected: item.key, open: parents, length: item.path.length };
+        // A module's further pages may live under another prefix (/pipeline → /opportunities/:id).
+        const prefixes = [item.path, ...(item.routes ?? []).map((route) => route.path.split('/:')[0])];
+        for (const prefix of prefixes) {
+          const matches = prefix === '/' ? pathname === '/' : pathname === prefix || pathname.startsWith(`${prefix}/`);
+          if (matches && prefix.length > best.length) {
+            best = { selected: item.key, open: parents, length: prefix.length };
+          }
         }
       }
     }

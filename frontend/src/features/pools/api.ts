@@ -1,7 +1,7 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { api, unwrap } from '../../api/client';
-import type { Assign, Pool, Release } from '../../api/types';
+import { api, ifMatch, unwrap } from '../../api/client';
+import type { Assign, operations, Pool, Release } from '../../api/types';
 import { collectPages } from '../../lib/pages';
 import { customerKeys } from '../customers/api';
 import { taskKeys } from '../tasks/keys';
@@ -10,7 +10,7 @@ export const poolKeys = {
   all: ['pools'] as const,
   list: () => [...poolKeys.all, 'list'] as const,
   customers: (poolId: string, q: string) => [...poolKeys.all, 'customers', poolId, q] as const,
-  reclaimDue: () => [...poolKeys.all, 'reclaim-due'] as const,
+  reclaimDue: (days: number) => [...poolKeys.all, 'reclaim-due', days] as const,
 };
 
 export function usePools(enabled = true) {
@@ -45,10 +45,31 @@ export function usePoolCustomers(poolId: string | undefined, q: string) {
   });
 }
 
-export function useReclaimDue() {
+/** Customers in the caller's scope that go back to a pool within `days` without a follow-up. */
+export function useReclaimDue(days = 7) {
   return useQuery({
-    queryKey: poolKeys.reclaimDue(),
-    queryFn: async ({ signal }) => unwrap(await api.GET('/pools/reclaim-due', { params: { query: { days: 7 } }, signal })),
+    queryKey: poolKeys.reclaimDue(days),
+    queryFn: async ({ signal }) => unwrap(await api.GET('/pools/reclaim-due', { params: { query: { days } }, signal })),
+  });
+}
+
+export type PoolCreate = operations['pools:create_pool']['requestBody']['content']['application/json'];
+
+/** Create a pool, or change one's name, member teams, default flag and rules (owners, admins). */
+export function useSavePool() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ pool, body }: { pool?: Pool; body: PoolCreate }) =>
+      pool
+        ? unwrap(
+            await api.PATCH('/pools/{pool_id}', {
+              params: { path: { pool_id: pool.id }, header: { 'If-Match': ifMatch(pool.version) } },
+              body,
+            }),
+          )
+        : unwrap(await api.POST('/pools', { body })),
+    // Masking and rules change what every pool list shows.
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: poolKeys.all }),
   });
 }
 
@@ -84,6 +105,10 @@ export function useReleaseCustomer() {
   return useMutation({
     mutationFn: async ({ customerId, body }: { customerId: string; body: Release }) =>
       unwrap(await api.POST('/customers/{customer_id}/release', { params: { path: { customer_id: customerId } }, body })),
-    onSuccess: () => invalidateAfterMove(queryClient),
+    // Not awaited: the releasing rep may no longer read the customer, and a refetch of the
+    // open page would unmount it before the caller's onSuccess could navigate away.
+    onSuccess: () => {
+      void invalidateAfterMove(queryClient);
+    },
   });
 }
