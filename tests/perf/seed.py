@@ -11,6 +11,14 @@ Public pools (tests/perf/pools.py): three pools, 5 % of the customers waiting in
 owned with a regional home pool; `--top-up` adds them to a data set seeded before pools
 existed (idempotent, no reseed; the benchmark does it by itself too).
 
+Pipeline to cash (tests/perf/cash.py): the standard pipeline as the default and a second one,
+200 products, 0.3 deals per customer (0.1 open in the default pipeline: L 300k deals, 100k
+of them open on the board), 0.1 contracts, 3 installments per contract with payments,
+allocations and invoices, and 2 orders per customer (L: 100k contracts, 300k installments,
+2M orders); `--top-up` adds them too (idempotent; rows an interrupted run left are deleted
+first): 6 minutes at L on two cores shared with other work (load average 12), of which
+the generation used about 80 s of CPU.
+
 Without --database-url the database is `rapport_bench` on the server `rapport db url` prints
 (the embedded PostgreSQL unless DATABASE_URL is set); it is created and migrated when missing.
 The dev database `rapport` is never touched. The role must be a superuser or BYPASSRLS
@@ -76,6 +84,20 @@ SEED_VERSION = 1
 MARKER = "rapport-bench-seed"
 YEARS = 3
 BIG_TABLES = ("customers", "contacts", "activities", "ownership_changes")
+#: the pipeline-to-cash tables (tests/perf/cash.py) counted in the seed marker
+CASH_COUNTED = (
+    "opportunities",
+    "opportunity_stage_history",
+    "opportunity_items",
+    "products",
+    "contracts",
+    "installments",
+    "payments",
+    "payment_allocations",
+    "invoices",
+    "orders",
+    "order_items",
+)
 
 NULL = "\\N"
 # the foreign keys skipped during the load (session_replication_role = replica), checked after
@@ -740,6 +762,22 @@ def secondary_indexes(conn: psycopg.Connection[Any], table: str) -> list[tuple[s
     return [(r[0], r[1]) for r in rows]
 
 
+def referenced_tables(url: str, tables: Sequence[str]) -> set[str]:
+    """The tables among `tables` that another table's foreign key points to."""
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            """
+            SELECT DISTINCT t.relname FROM pg_constraint c
+            JOIN pg_class t ON t.oid = c.confrelid
+            JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE c.contype = 'f' AND c.conrelid <> c.confrelid
+              AND n.nspname = current_schema() AND t.relname = ANY(%s)
+            """,
+            (list(tables),),
+        ).fetchall()
+    return {r[0] for r in rows}
+
+
 def _bulk_settings(conn: psycopg.Connection[Any]) -> None:
     conn.execute("SET LOCAL synchronous_commit = off")
     # no foreign-key triggers while loading (rows are consistent by construction, and
@@ -829,9 +867,13 @@ def reset_workspace(url: str) -> bool:
         if not others:
             conn.execute("TRUNCATE workspaces CASCADE")
             return True
+        from tests.perf import cash
+
         for ws_id, name in rows:
             if name == WORKSPACE_NAME:
                 log(f"deleting the previous {WORKSPACE_NAME} workspace {ws_id} (cascade)")
+                # contracts refuse to cascade with their customer: deals to cash go first
+                cash.wipe(conn, str(ws_id))
                 conn.execute("DELETE FROM workspaces WHERE id = %s", (ws_id,))
         return False
 
@@ -969,7 +1011,7 @@ def counts(url: str, workspace_id: str) -> dict[str, int]:
     out: dict[str, int] = {}
     with psycopg.connect(url) as conn:
         conn.execute("SELECT set_config('app.workspace_id', %s, false)", (workspace_id,))
-        for table in ("teams", "users", "tags", "pools", *BIG_TABLES):
+        for table in ("teams", "users", "tags", "pools", *BIG_TABLES, *CASH_COUNTED):
             row = conn.execute(
                 sql.SQL("SELECT count(*) FROM {} WHERE workspace_id = %s").format(
                     sql.Identifier(table)
@@ -1024,6 +1066,10 @@ def seed(
         "ownership_changes": OWNERSHIP_COLUMNS,
     }
     workers = max(1, min(os.cpu_count() or 1, 8))
+    # COPY FREEZE needs the table truncated in the loader's transaction, which PostgreSQL
+    # refuses for a table another table's foreign key points to (customers; contacts since
+    # deals name a contact)
+    referenced = referenced_tables(url, BIG_TABLES)
     with tempfile.TemporaryDirectory(prefix="rapport-bench-") as tmp:
         chunks = [
             Chunk(
@@ -1041,7 +1087,7 @@ def seed(
         # generation, COPY and the index builds overlap on the cores
         with multiprocessing.get_context("spawn").Pool(workers) as pool:
             loaders = {
-                t: Loader(url, plan, t, columns[t], freeze=exclusive and t != "customers")
+                t: Loader(url, plan, t, columns[t], freeze=exclusive and t not in referenced)
                 for t in BIG_TABLES
             }
             for loader in loaders.values():
@@ -1071,6 +1117,9 @@ def seed(
     pool_info = pools.add_pools(url, plan.workspace_id, plan.anchor, n, seed_value)
     took = vacuum_analyze(url, [*BIG_TABLES, "users", "teams", "tags", "workspaces"])
     log(f"  VACUUM (ANALYZE): {took:.1f}s")
+    from tests.perf import cash
+
+    cash_info = cash.add_cash(url, plan.workspace_id, plan.anchor, n, seed_value)
     verify(url, plan)
     found = counts(url, plan.workspace_id)
     marker = {
@@ -1082,6 +1131,7 @@ def seed(
         "workspace_id": plan.workspace_id,
         "counts": found,
         "pools": pool_info,
+        "cash": cash_info,
         "seconds": round(total(), 1),
         "elapsed": {t: {k: round(v, 1) for k, v in e.items()} for t, e in elapsed.items()},
     }
@@ -1108,7 +1158,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--top-up",
         action="store_true",
-        help="only add what the data set on disk lacks (the pools), without reseeding",
+        help="only add what the data set on disk lacks (pools, pipeline to cash), without "
+        "reseeding",
     )
     args = parser.parse_args(argv)
     url = bench_database_url(args.database_url)
@@ -1119,7 +1170,10 @@ def main(argv: list[str] | None = None) -> None:
         if not marker:
             raise SystemExit(f"no data set in {_database_of(url)}: seed it first")
         migrate(url)
-        pools.ensure_pools(url, marker)
+        marker = pools.ensure_pools(url, marker)
+        from tests.perf import cash
+
+        cash.ensure_cash(url, marker)
         return
     seed(args.scale, url, seed_value=args.seed, anchor=args.anchor)
 
