@@ -199,7 +199,12 @@ async def _reclaim_batch(
     candidates: list[uuid.UUID],
 ) -> int:
     """Lock the candidates still due (a concurrent run or a follow-up since the scan may have
-    changed that) and return them to the pool."""
+    changed that) and return them to the pool.
+
+    The batch commits without waiting for its WAL flush: if the server crashed right after,
+    the whole batch (customers, ledger, audit, events) would be undone together and the next
+    run, finding the same customers still due, would reclaim them again."""
+    await session.execute(text("SET LOCAL synchronous_commit = off"))
     rows = (
         await session.execute(
             select(Customer.id, Customer.owner_id, Customer.version, Customer.name, *rule.columns())
