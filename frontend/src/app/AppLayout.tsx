@@ -15,20 +15,9 @@ import { useLogout, useSession } from '../features/auth';
 import { NotificationBell } from '../features/notifications/NotificationBell';
 import { problemMessage } from '../lib/problems';
 import { activeNav, canSee, nav, type NavItem } from './nav';
+import { initials } from '../lib/initials';
 
 const { Header, Sider, Content } = Layout;
-
-function initials(name: string): string {
-  const trimmed = name.trim();
-  if (!trimmed) return '?';
-  // Chinese names read best as their last one or two characters; Latin names as initials.
-  if (/[\u4e00-\u9fff]/.test(trimmed)) return trimmed.slice(-2);
-  return trimmed
-    .split(/\s+/)
-    .slice(0, 2)
-    .map((part) => part[0]?.toUpperCase() ?? '')
-    .join('');
-}
 
 export function AppLayout() {
   const { t } = useTranslation();
