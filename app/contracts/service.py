@@ -66,7 +66,6 @@ CONTRACT_FIELDS = (
     "termination_reason",
 )
 
-APPROVERS = (Role.owner, Role.admin, Role.manager)
 #: fixed once a contract left the draft state
 MONEY_TERMS = frozenset(
     {"customer_id", "opportunity_id", "amount", "currency", "signed_on", "starts_on"}
@@ -97,7 +96,7 @@ class SelfApproval(Forbidden):
 def require_approver_role(principal: Principal, what: str) -> None:
     """Approving, terminating and writing money off are decisions of managers, admins and
     owners: a rep cannot approve, shorten or reschedule what they will be measured on."""
-    if principal.role not in APPROVERS:
+    if not principal.is_manager:
         raise ApproverRequired(f"Only managers, admins and owners {what}.")
 
 
@@ -244,7 +243,7 @@ async def _opportunity(ctx: Ctx, opportunity_id: uuid.UUID) -> Opportunity:
 
 
 async def _owner(ctx: Ctx, owner_id: uuid.UUID) -> uuid.UUID:
-    if owner_id != ctx.principal.user_id and ctx.principal.role not in APPROVERS:
+    if owner_id != ctx.principal.user_id and not ctx.principal.is_manager:
         raise Forbidden("Only managers and admins give contracts to others.")
     if not await user_is_active(ctx.session, owner_id):
         raise _invalid("owner_id", "unknown or inactive user", "Unknown or inactive owner.")
@@ -394,7 +393,7 @@ async def update_contract(
         if deal_currency != currency:
             raise _currency_mismatch(deal_currency, currency)
     if "owner_id" in changing:
-        if ctx.principal.role not in APPROVERS:
+        if not ctx.principal.is_manager:
             raise Forbidden("Only managers and admins reassign contracts.")
         assert data.owner_id is not None
         await _owner(ctx, data.owner_id)

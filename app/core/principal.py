@@ -117,3 +117,8 @@ class Principal:
     @property
     def is_admin(self) -> bool:
         return self.role in (Role.owner, Role.admin)
+
+    @property
+    def is_manager(self) -> bool:
+        """Owners, admins and managers: who assign others' records, manage rules and approve."""
+        return self.role in (Role.owner, Role.admin, Role.manager)

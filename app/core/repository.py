@@ -6,14 +6,14 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.models import Base
 from app.core.pagination import ListParams, SortSpec, paginate
 from app.core.principal import Principal
 from app.core.scope import readable_statement
-from app.errors import Forbidden, NotFound, PreconditionFailed
+from app.errors import Conflict, FieldError, Forbidden, NotFound, PreconditionFailed
 
 M = TypeVar("M", bound=Base)
 
@@ -36,6 +36,28 @@ class RepositoryBase(Generic[M]):
 
     def readable(self, *, include_deleted: bool = False) -> Select[tuple[M]]:
         return readable_statement(self.model, self.principal, include_deleted=include_deleted)
+
+    async def ensure_external_id_free(
+        self, source: str | None, external_id: str | None, exclude: uuid.UUID | None
+    ) -> None:
+        """409 when another live row of the workspace carries this external id (the whole
+        workspace: an integration's ids are unique whoever may see the row)."""
+        if not external_id:
+            return
+        model = self.model
+        stmt = select(model.id).where(
+            model.external_source == source,
+            model.external_id == external_id,
+            model.deleted_at.is_(None),
+        )
+        if exclude is not None:
+            stmt = stmt.where(model.id != exclude)
+        if (await self.session.execute(stmt.limit(1))).first():
+            raise Conflict(
+                f"Another {self.entity} has this external id.",
+                code="external_id_taken",
+                errors=[FieldError(field="body.external_id", message="already in use")],
+            )
 
     def writable(self, *, include_deleted: bool = False) -> Select[tuple[M]]:
         return readable_statement(

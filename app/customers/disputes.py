@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from app.auth.dependencies import Ctx
 from app.core.audit import record_mutation, snapshot
 from app.core.pagination import ListParams, SortSpec
-from app.core.principal import Role
 from app.core.repository import RepositoryBase
 from app.customers import schemas
 from app.customers.service import move_owner
@@ -109,7 +108,7 @@ async def list_disputes(
 
 
 async def decide(ctx: Ctx, dispute_id: uuid.UUID, data: schemas.DisputeDecision) -> Dispute:
-    if ctx.principal.role not in (Role.owner, Role.admin, Role.manager):
+    if not ctx.principal.is_manager:
         raise Forbidden("A manager or admin decides disputes.")
     dispute = await DisputeRepository(ctx.session, ctx.principal).get(dispute_id, for_update=True)
     if data.decision is schemas.DisputeStatus.open:

@@ -20,7 +20,7 @@ from app.core import hooks
 from app.core.audit import record_mutation, snapshot
 from app.core.filtering import contains_pattern
 from app.core.pagination import ListParams, SortSpec, paginate
-from app.core.principal import Principal, Role
+from app.core.principal import Principal
 from app.customers import schemas
 from app.customers.normalize import normalize_company_name, normalize_email, normalize_phones
 from app.customers.repository import (
@@ -318,36 +318,14 @@ async def _check_refs(
         )
 
 
-def _may_assign_to_others(principal: Principal) -> bool:
-    return principal.role in (Role.owner, Role.admin, Role.manager)
-
-
-async def _external_taken(
-    ctx: Ctx, source: str | None, external_id: str | None, exclude: uuid.UUID | None
-) -> None:
-    if not external_id:
-        return
-    stmt = select(Customer.id).where(
-        Customer.external_source == source,
-        Customer.external_id == external_id,
-        Customer.deleted_at.is_(None),
-    )
-    if exclude:
-        stmt = stmt.where(Customer.id != exclude)
-    if (await ctx.session.execute(stmt)).first():
-        raise Conflict(
-            "Another customer has this external id.",
-            code="external_id_taken",
-            errors=[FieldError(field="body.external_id", message="already in use")],
-        )
-
-
 async def create_customer(ctx: Ctx, data: schemas.CustomerCreate) -> Customer:
     owner_id = data.owner_id or ctx.principal.user_id
-    if owner_id != ctx.principal.user_id and not _may_assign_to_others(ctx.principal):
+    if owner_id != ctx.principal.user_id and not ctx.principal.is_manager:
         raise Forbidden("You can only create customers you own.", code="owner_not_allowed")
     await _check_refs(ctx, level=data.level, tag_ids=data.tag_ids, owner_id=owner_id)
-    await _external_taken(ctx, data.external_source, data.external_id, None)
+    await CustomerRepository(ctx.session, ctx.principal).ensure_external_id_free(
+        data.external_source, data.external_id, None
+    )
     custom = await validate_values(ctx.session, "customer", data.custom_fields, creating=True)
     dup = await _enforce_duplicate_policy(
         ctx,
@@ -425,7 +403,7 @@ async def update_customer(
     customer = await repo.get_writable(customer_id, if_match=if_match)
     before = snapshot(customer, CUSTOMER_FIELDS)
     fields = data.model_fields_set - {"force", "custom_fields"}
-    if "locked" in fields and not _may_assign_to_others(ctx.principal):
+    if "locked" in fields and not ctx.principal.is_manager:
         raise Forbidden(
             "Only managers and admins lock customers against reclaim.", code="lock_not_allowed"
         )
@@ -436,8 +414,7 @@ async def update_customer(
         owner_id=None,
     )
     if {"external_source", "external_id"} & fields:
-        await _external_taken(
-            ctx,
+        await CustomerRepository(ctx.session, ctx.principal).ensure_external_id_free(
             data.external_source if "external_source" in fields else customer.external_source,
             data.external_id if "external_id" in fields else customer.external_id,
             customer.id,
@@ -1146,7 +1123,7 @@ async def transfer_one(
 
 async def handover(ctx: Ctx, user_id: uuid.UUID, data: schemas.Handover) -> schemas.HandoverReport:
     """Everything a departing user owns moves to `to_user_id` in this one transaction."""
-    if not (ctx.principal.is_admin or ctx.principal.role is Role.manager):
+    if not ctx.principal.is_manager:
         raise Forbidden("Only managers and admins hand over a user's customers.")
     if user_id == data.to_user_id:
         raise UnprocessableEntity(

@@ -44,7 +44,7 @@ from app.core.jobs import enqueue
 from app.core.pagination import ListParams
 from app.core.principal import Principal, Role
 from app.customers.repository import CustomerRepository
-from app.customers.service import _may_assign_to_others, customer_settings, move_owner
+from app.customers.service import customer_settings, move_owner
 from app.customfields.repository import CustomFieldRepository
 from app.db import workspace_session
 from app.errors import AppError, Conflict, FieldError, NotFound, UnprocessableEntity
@@ -86,7 +86,7 @@ async def load_reference(session: AsyncSession, principal: Principal) -> rows.Re
         names[u.id] = u.name
     return rows.Reference(
         principal=principal,
-        may_assign_others=_may_assign_to_others(principal),
+        may_assign_others=principal.is_manager,
         levels=list(conf.levels),
         duplicate_policy=dict(conf.duplicate_policy),
         definitions={d.key: d for d in definitions},

@@ -16,7 +16,7 @@ from app.auth.dependencies import Ctx
 from app.core.audit import record_mutation, snapshot
 from app.core.filtering import contains_pattern
 from app.core.pagination import ListParams
-from app.core.principal import Principal, Role
+from app.core.principal import Principal
 from app.customers import schemas as customer_schemas
 from app.customers import service as customers
 from app.customers.normalize import normalize_phones
@@ -110,7 +110,7 @@ async def create_lead(ctx: Ctx, data: schemas.LeadCreate) -> Lead:
     if (
         data.owner_id is not None
         and data.owner_id != ctx.principal.user_id
-        and (ctx.principal.role not in (Role.owner, Role.admin, Role.manager))
+        and (not ctx.principal.is_manager)
     ):
         raise Forbidden("Only managers and admins give leads to others.")
     if data.campaign_id is not None:
@@ -173,7 +173,7 @@ async def update_lead(
             code="use_convert",
             errors=[FieldError(field="body.status", message="use the convert action")],
         )
-    if "owner_id" in fields and ctx.principal.role not in (Role.owner, Role.admin, Role.manager):
+    if "owner_id" in fields and not ctx.principal.is_manager:
         raise Forbidden("Only managers and admins reassign leads.")
     for name in fields:
         value = getattr(data, name)
@@ -445,7 +445,7 @@ async def campaign_stats(ctx: Ctx, campaign_id: uuid.UUID) -> schemas.CampaignSt
 
 
 def _require_manager(ctx: Ctx) -> None:
-    if ctx.principal.role not in (Role.owner, Role.admin, Role.manager):
+    if not ctx.principal.is_manager:
         raise Forbidden("Managers and admins manage assignment rules.")
 
 

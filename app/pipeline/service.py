@@ -28,7 +28,7 @@ from app.core.audit import jsonable, record_mutation, snapshot
 from app.core.filtering import contains_pattern
 from app.core.ids import uuid7
 from app.core.pagination import ListParams
-from app.core.principal import Principal, Role
+from app.core.principal import Principal
 from app.core.repository import check_version
 from app.core.scope import team_members
 from app.customers.repository import CustomerRepository, user_is_active
@@ -158,7 +158,7 @@ def _invalid(field: str, message: str, detail: str, code: str = "invalid_referen
 
 
 def _require_manager(principal: Principal, what: str) -> None:
-    if principal.role not in (Role.owner, Role.admin, Role.manager):
+    if not principal.is_manager:
         raise Forbidden(f"Only managers and admins change {what}.")
 
 
@@ -830,30 +830,6 @@ async def _check_refs(
         )
 
 
-def _may_assign_to_others(principal: Principal) -> bool:
-    return principal.role in (Role.owner, Role.admin, Role.manager)
-
-
-async def _external_taken(
-    ctx: Ctx, source: str | None, external_id: str | None, exclude: uuid.UUID | None
-) -> None:
-    if not external_id:
-        return
-    stmt = select(Opportunity.id).where(
-        Opportunity.external_source == source,
-        Opportunity.external_id == external_id,
-        Opportunity.deleted_at.is_(None),
-    )
-    if exclude is not None:
-        stmt = stmt.where(Opportunity.id != exclude)
-    if (await ctx.session.execute(stmt.limit(1))).first():
-        raise Conflict(
-            "Another opportunity has this external id.",
-            code="external_id_taken",
-            errors=[FieldError(field="body.external_id", message="already in use")],
-        )
-
-
 async def _pipeline_still_live(ctx: Ctx, pipeline_id: uuid.UUID, field: str) -> None:
     """422 when the pipeline was deleted while the caller waited for a stage lock.
 
@@ -920,7 +896,7 @@ async def create_opportunity(
     ctx: Ctx, data: schemas.OpportunityCreate, *, lead_id: uuid.UUID | None = None
 ) -> Opportunity:
     owner_id = data.owner_id or ctx.principal.user_id
-    if owner_id != ctx.principal.user_id and not _may_assign_to_others(ctx.principal):
+    if owner_id != ctx.principal.user_id and not ctx.principal.is_manager:
         raise Forbidden("You can only create deals you own.", code="owner_not_allowed")
     return await _create(ctx, data, owner_id=owner_id, lead_id=lead_id)
 
@@ -939,7 +915,9 @@ async def _create(
         campaign_id=data.campaign_id,
         owner_id=owner_id,
     )
-    await _external_taken(ctx, data.external_source, data.external_id, None)
+    await OpportunityRepository(ctx.session, ctx.principal).ensure_external_id_free(
+        data.external_source, data.external_id, None
+    )
     custom = await validate_values(ctx.session, "opportunity", data.custom_fields, creating=True)
     pipeline, stage = await _resolve_stage(ctx, data.pipeline_id, data.stage_id)
     now = now_utc()
@@ -1072,7 +1050,7 @@ async def update_opportunity(
             raise _invalid(
                 "body.owner_id", "cannot be null", "A deal needs an owner.", "validation_error"
             )
-        if data.owner_id != opp.owner_id and not _may_assign_to_others(ctx.principal):
+        if data.owner_id != opp.owner_id and not ctx.principal.is_manager:
             raise Forbidden("Only managers and admins reassign deals.", code="owner_not_allowed")
     await _check_refs(
         ctx,
@@ -1085,8 +1063,7 @@ async def update_opportunity(
         check_customer=False,
     )
     if {"external_source", "external_id"} & fields:
-        await _external_taken(
-            ctx,
+        await OpportunityRepository(ctx.session, ctx.principal).ensure_external_id_free(
             data.external_source if "external_source" in fields else opp.external_source,
             data.external_id if "external_id" in fields else opp.external_id,
             opp.id,
@@ -1657,20 +1634,7 @@ async def _product_unique(
             code="sku_taken",
             errors=[FieldError(field="body.sku", message="already in use")],
         )
-    if external_id:
-        stmt = select(Product.id).where(
-            Product.external_source == source,
-            Product.external_id == external_id,
-            Product.deleted_at.is_(None),
-        )
-        if exclude is not None:
-            stmt = stmt.where(Product.id != exclude)
-        if (await ctx.session.execute(stmt.limit(1))).first():
-            raise Conflict(
-                "Another product has this external id.",
-                code="external_id_taken",
-                errors=[FieldError(field="body.external_id", message="already in use")],
-            )
+    await repo.ensure_external_id_free(source, external_id, exclude)
 
 
 async def create_product(ctx: Ctx, data: schemas.ProductCreate) -> Product:

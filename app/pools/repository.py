@@ -26,7 +26,7 @@ class PoolRepository(RepositoryBase[Pool]):
     def readable(self, *, include_deleted: bool = False) -> Select[tuple[Pool]]:
         """Pools are visible to members of their teams (with sub-teams), admins, managers."""
         stmt = select(Pool).where(Pool.deleted_at.is_(None))
-        if self.principal.is_admin or self.principal.role.value == "manager":
+        if self.principal.is_manager:
             return stmt
         open_to_all = func.cardinality(Pool.member_team_ids) == 0
         if self.principal.team_id is None:

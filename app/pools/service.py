@@ -18,7 +18,6 @@ from app.activities.service import end_of_today
 from app.auth.dependencies import Ctx
 from app.core.audit import record_mutation, snapshot
 from app.core.pagination import ListParams, SortSpec, paginate
-from app.core.principal import Role
 from app.customers.repository import search_condition
 from app.customers.service import move_owner
 from app.errors import Conflict, FieldError, Forbidden, NotFound, UnprocessableEntity
@@ -49,7 +48,7 @@ async def list_pools(
 
 
 def _require_manager(ctx: Ctx) -> None:
-    if ctx.principal.role not in (Role.owner, Role.admin, Role.manager):
+    if not ctx.principal.is_manager:
         raise Forbidden("Managers and admins manage pools and assign from them.")
 
 
