@@ -149,6 +149,18 @@ class CustomerRepository(RepositoryBase[Customer]):
             for c, field, value, score, owner_name, in_scope in rows.all()
         ]
 
+    async def names_in_scope(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """Names of the customers among `ids` the principal may read (records of other
+        domains name their customer; outside the caller's scope the name stays hidden)."""
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            self.readable()
+            .where(Customer.id.in_(ids))
+            .with_only_columns(Customer.id, Customer.name)
+        )
+        return {r.id: r.name for r in rows}
+
     async def visible_ids(self, ids: Sequence[uuid.UUID], *, for_write: bool) -> set[uuid.UUID]:
         stmt = (self.writable() if for_write else self.readable()).where(Customer.id.in_(ids))
         rows = await self.session.execute(stmt.with_only_columns(Customer.id))

@@ -122,6 +122,9 @@ class BoardDeal(ResponseSchema):
     id: uuid.UUID = Field(description="Opportunity id")
     name: str = Field(description="Name")
     customer_id: uuid.UUID = Field(description="Customer")
+    customer_name: str | None = Field(
+        description="The customer's name; null when the customer is outside your data scope"
+    )
     amount: Decimal = Field(description="Amount")
     currency: str = Field(description="Currency")
     probability: int = Field(description="Win probability, %")
@@ -192,6 +195,9 @@ class Opportunity(ResponseSchema):
     id: uuid.UUID = Field(description="Opportunity id")
     name: str = Field(description="Name")
     customer_id: uuid.UUID = Field(description="Customer")
+    customer_name: str | None = Field(
+        description="The customer's name; null when the customer is outside your data scope"
+    )
     contact_id: uuid.UUID | None = Field(description="Contact person")
     amount: Decimal = Field(
         description="Amount; with line items it is the sum of their line totals"

@@ -178,15 +178,20 @@ def _columns(row: Any, model: type[Any]) -> dict[str, Any]:
 async def present(
     ctx: Ctx, rows: Sequence[Opportunity], now: datetime | None = None
 ) -> list[schemas.Opportunity]:
-    """Response models for deals: their line items and the rotting flag, in two queries."""
+    """Response models for deals: line items, rotting flag and customer names, in three
+    queries."""
     now = now or now_utc()
     repo = OpportunityRepository(ctx.session, ctx.principal)
     items = await repo.items_of([r.id for r in rows])
     stages = await StageRepository(ctx.session, ctx.principal).by_ids({r.stage_id for r in rows})
+    names = await CustomerRepository(ctx.session, ctx.principal).names_in_scope(
+        {r.customer_id for r in rows}
+    )
     return [
         schemas.Opportunity.model_validate(
             {
                 **_columns(r, Opportunity),
+                "customer_name": names.get(r.customer_id),
                 "rotting": is_rotting(r, stages.get(r.stage_id), now),
                 "items": [schemas.OpportunityLine.model_validate(i) for i in items[r.id]],
             }
@@ -1475,11 +1480,20 @@ async def board(
     repo = OpportunityRepository(ctx.session, ctx.principal)
     base = repo.board_scope(pipeline.id, owner_id, team_id)
     totals = await repo.board_totals(base, stages, closed_since=closed_since)
-    columns = []
-    for stage in stages:
-        deals, next_cursor, more = await repo.board_column(
-            base, stage, closed_since=closed_since, limit=limit, cursor=cursor
+    pages = [
+        (
+            stage,
+            *await repo.board_column(
+                base, stage, closed_since=closed_since, limit=limit, cursor=cursor
+            ),
         )
+        for stage in stages
+    ]
+    names = await CustomerRepository(ctx.session, ctx.principal).names_in_scope(
+        {d.customer_id for _, deals, _, _ in pages for d in deals}
+    )
+    columns = []
+    for stage, deals, next_cursor, more in pages:
         stage_totals = totals.get(stage.id, [])
         columns.append(
             schemas.BoardColumn(
@@ -1496,7 +1510,11 @@ async def board(
                 ],
                 deals=[
                     schemas.BoardDeal.model_validate(
-                        {**_columns(d, Opportunity), "rotting": is_rotting(d, stage, now)}
+                        {
+                            **_columns(d, Opportunity),
+                            "customer_name": names.get(d.customer_id),
+                            "rotting": is_rotting(d, stage, now),
+                        }
                     )
                     for d in deals
                 ],

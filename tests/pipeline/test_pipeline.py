@@ -1186,3 +1186,36 @@ async def test_a_workspace_without_pipelines_gets_the_standard_one_on_first_deal
     assert deal["pipeline_id"] == pipeline["id"]
     assert deal["stage_id"] == stage(pipeline, "Initial contact")
     assert len((await owner_client.get(f"{API}/lost-reasons")).json()["data"]) == 6
+
+
+async def test_deals_name_their_customer_only_within_the_callers_scope(
+    session, tenant, owner_client, client_for, pipeline
+) -> None:
+    """Board cards and deal payloads carry the customer's name (no lookup per card), but a
+    rep whose deal sits on a colleague's customer does not learn that customer's name."""
+    rep = await create_user(session, tenant.id, role="sales")
+    colleague = await create_user(session, tenant.id, role="sales")
+    own = await make_customer(session, tenant, rep, "宁波港口机械设备有限公司")
+    theirs = await make_customer(session, tenant, colleague, "苏州工业园区恒信电子股份有限公司")
+    await new_deal(owner_client, own, owner_id=str(rep.id), name="Own")
+    shared = await new_deal(owner_client, theirs, owner_id=str(rep.id), name="Shared")
+
+    def names(board):  # type: ignore[no-untyped-def]
+        return {d["name"]: d["customer_name"] for c in board["columns"] for d in c["deals"]}
+
+    board_url = f"{API}/pipelines/{pipeline['id']}/board"
+    assert names((await owner_client.get(board_url)).json()) == {
+        "Own": "宁波港口机械设备有限公司",
+        "Shared": "苏州工业园区恒信电子股份有限公司",
+    }
+    rep_client = await client_for(rep)
+    assert names((await rep_client.get(board_url)).json()) == {
+        "Own": "宁波港口机械设备有限公司",
+        "Shared": None,
+    }
+    detail = (await rep_client.get(f"{API}/opportunities/{shared['id']}")).json()
+    assert detail["customer_name"] is None
+    listed = (await owner_client.get(f"{API}/opportunities")).json()["data"]
+    assert {d["name"]: d["customer_name"] for d in listed}["Shared"] == (
+        "苏州工业园区恒信电子股份有限公司"
+    )

@@ -3316,6 +3316,11 @@ export interface components {
              */
             customer_id: string;
             /**
+             * Customer Name
+             * @description The customer's name; null when the customer is outside your data scope
+             */
+            customer_name: string | null;
+            /**
              * Expected Close Date
              * @description Expected close date
              */
@@ -6553,6 +6558,11 @@ export interface components {
              * @description Customer
              */
             customer_id: string;
+            /**
+             * Customer Name
+             * @description The customer's name; null when the customer is outside your data scope
+             */
+            customer_name: string | null;
             /**
              * Expected Close Date
              * @description Expected close date

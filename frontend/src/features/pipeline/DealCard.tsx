@@ -5,7 +5,7 @@ import type { DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
-import type { BoardDeal, Customer, PipelineStage } from '../../api/types';
+import type { BoardDeal, PipelineStage } from '../../api/types';
 import { formatDate } from '../../lib/dates';
 import { useUserDirectory } from '../users';
 import { stageName } from './labels';
@@ -16,7 +16,6 @@ export const DEAL_DRAG_TYPE = 'application/x-rapport-deal';
 /** One deal on the board: what it is worth, for whom, whose, by when, and whether it rots. */
 export function DealCard({
   deal,
-  customer,
   stage,
   stages,
   writable,
@@ -28,8 +27,6 @@ export function DealCard({
   onLose,
 }: {
   deal: BoardDeal;
-  /** undefined while it loads, null when it is outside your customer scope */
-  customer?: Customer | null;
   stage: PipelineStage;
   stages: PipelineStage[];
   writable: boolean;
@@ -89,9 +86,9 @@ export function DealCard({
           </Dropdown>
         )}
       </Flex>
-      {customer !== null && (
+      {deal.customer_name !== null && (
         <Typography.Text type="secondary" ellipsis style={{ display: 'block', fontSize: 12 }} data-testid="deal-card-customer">
-          {customer?.name ?? '…'}
+          {deal.customer_name}
         </Typography.Text>
       )}
       <Flex justify="space-between" align="center" style={{ marginTop: 4 }}>

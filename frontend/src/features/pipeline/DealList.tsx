@@ -12,7 +12,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { formatDate, formatDateTime } from '../../lib/dates';
 import { useDebounced } from '../../lib/useDebounced';
 import { useUserDirectory } from '../users';
-import { type BoardFilters, type DealListFilters, useCustomerNames, useOpportunityList } from './api';
+import { type BoardFilters, type DealListFilters, useOpportunityList } from './api';
 import { kindColor, stageName } from './labels';
 import { formatMoney } from './money';
 
@@ -50,7 +50,6 @@ export function DealList({ pipeline, scope }: { pipeline: Pipeline; scope: Board
   };
   const list = useOpportunityList(filters);
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);
-  const customers = useCustomerNames(useMemo(() => rows.map((r) => r.customer_id), [rows]));
   const stages = new Map(pipeline.stages.map((s) => [s.id, s]));
 
   const sorter = (key: string) =>
@@ -72,7 +71,7 @@ export function DealList({ pipeline, scope }: { pipeline: Pipeline; scope: Board
             </Typography.Text>
           </Link>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {customers.has(deal.customer_id) ? (customers.get(deal.customer_id)?.name ?? '') : '…'}
+            {deal.customer_name ?? ''}
           </Typography.Text>
         </Flex>
       ),

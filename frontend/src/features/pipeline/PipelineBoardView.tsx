@@ -3,7 +3,6 @@ import { useMemo, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { BoardColumn, BoardDeal, PipelineBoard, PipelineStage } from '../../api/types';
-import { useCustomerNames } from './api';
 import { DEAL_DRAG_TYPE, DealCard } from './DealCard';
 import { stageName } from './labels';
 import { formatMoney } from './money';
@@ -72,8 +71,6 @@ export function PipelineBoardView({
   const [dragging, setDragging] = useState<{ deal: BoardDeal; from: string } | null>(null);
   const [over, setOver] = useState<string | null>(null);
   const stages = useMemo(() => board.columns.map((c) => c.stage), [board.columns]);
-  const customerIds = useMemo(() => board.columns.flatMap((c) => c.deals.map((d) => d.customer_id)), [board.columns]);
-  const customers = useCustomerNames(customerIds);
 
   const start = (deal: BoardDeal, from: string, event: DragEvent<HTMLDivElement>) => {
     event.dataTransfer.setData(DEAL_DRAG_TYPE, deal.id);
@@ -163,7 +160,6 @@ export function PipelineBoardView({
                   <DealCard
                     key={deal.id}
                     deal={deal}
-                    customer={customers.get(deal.customer_id)}
                     stage={stage}
                     stages={stages}
                     writable={writable}

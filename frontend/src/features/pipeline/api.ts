@@ -2,7 +2,6 @@ import {
   keepPreviousData,
   useInfiniteQuery,
   useMutation,
-  useQueries,
   useQuery,
   useQueryClient,
   type QueryClient,
@@ -15,7 +14,6 @@ import type {
   ActivityCreate,
   components,
   Contact,
-  Customer,
   LostReason,
   Opportunity,
   OpportunityCreate,
@@ -322,37 +320,6 @@ export function useLostReasons(includeInactive = false) {
       ),
     staleTime: 5 * 60_000,
   });
-}
-
-// --- names of the customers on cards --------------------------------------------------------
-
-/**
- * The customers behind a set of deals, one cached lookup each (shared with the customer
- * pages' cache). A customer outside the caller's customer scope maps to null: the deal is
- * visible (deals have their own scope) but its customer is not.
- */
-export function useCustomerNames(ids: readonly string[]): Map<string, Customer | null> {
-  const unique = useMemo(() => [...new Set(ids)].sort(), [ids]);
-  const results = useQueries({
-    queries: unique.map((id) => ({
-      queryKey: customerKeys.detail(id),
-      queryFn: async ({ signal }: { signal: AbortSignal }) =>
-        unwrap(await api.GET('/customers/{customer_id}', { params: { path: { customer_id: id } }, signal })),
-      staleTime: 5 * 60_000,
-      retry: false,
-    })),
-  });
-  const version = results.map((r) => `${r.dataUpdatedAt}:${r.errorUpdatedAt}`).join(',');
-  return useMemo(() => {
-    const map = new Map<string, Customer | null>();
-    results.forEach((r, i) => {
-      if (r.data) map.set(r.data.id, r.data);
-      else if (r.isError) map.set(unique[i], null);
-    });
-    return map;
-    // `results` is a new array on every render; the update times say when it really changed.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [version, unique]);
 }
 
 /** The contacts of the deal's customer (none until a customer is chosen). */

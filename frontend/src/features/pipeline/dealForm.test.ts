@@ -8,6 +8,7 @@ const deal: Opportunity = {
   id: 'd1',
   name: 'CRM 年度订阅',
   customer_id: 'c1',
+  customer_name: '广州天河美妆贸易有限公司',
   contact_id: null,
   amount: '4320.00',
   currency: 'CNY',
