@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -164,12 +165,21 @@ class Opportunity(TenantEntity, Base):
             postgresql_include=["amount", "currency", "probability"],
             postgresql_where=text(OPEN_DEAL),
         ),
+        # won/lost columns: newest first within their time window, covering their totals
         Index(
             "ix_opportunities_board_closed",
             "workspace_id",
             "pipeline_id",
             "stage_id",
-            "stage_entered_at",
+            "updated_at",
+            "id",
+            postgresql_include=[
+                "stage_entered_at",
+                "amount",
+                "currency",
+                "probability",
+                "owner_id",
+            ],
             postgresql_where=text(CLOSED_DEAL),
         ),
         Index("ix_opportunities_workspace_id_stage", "workspace_id", "stage_id"),
@@ -254,6 +264,31 @@ class Opportunity(TenantEntity, Base):
     custom_fields: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, default=dict)
     external_source: Mapped[str | None] = mapped_column(String(60))
     external_id: Mapped[str | None] = mapped_column(String(120))
+
+
+#: the owner key of unowned deals in the board totals (a primary key holds no NULL)
+NO_OWNER = uuid.UUID(int=0)
+
+
+class OpportunityBoardTotal(WorkspaceMixin, Base):
+    """Open deals per pipeline, stage, owner and currency: what the board's column totals
+    add up. Written only by the statement triggers on `opportunities` (migration
+    `cash_speed`, ADR 8), in the transaction that changes the deals; read within the
+    caller's scope through `owner_id` like the deals themselves."""
+
+    __tablename__ = "opportunity_board_totals"
+    __scope_module__ = "opportunities"
+    __owner_column__ = "owner_id"
+
+    pipeline_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    stage_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    #: NO_OWNER for deals without an owner
+    owner_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    deals: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Numeric(20, 2), nullable=False)
+    #: sum of amount × probability (percent), exact
+    weighted: Mapped[Decimal] = mapped_column(Numeric(24, 2), nullable=False)
 
 
 class OpportunityItem(WorkspaceMixin, IdMixin, Base):

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    FetchedValue,
     Index,
     Integer,
     Numeric,
@@ -31,6 +32,9 @@ from app.core.models import (
     tenant_fk,
 )
 from app.models.contracts import Contract
+
+#: the partial-index predicate of installments owed on approved contracts
+OPEN_RECEIVABLE = "receivable AND voided_at IS NULL AND allocated_amount < amount"
 
 
 class Installment(WorkspaceMixin, IdMixin, TimestampMixin, VersionMixin, Base):
@@ -54,13 +58,44 @@ class Installment(WorkspaceMixin, IdMixin, TimestampMixin, VersionMixin, Base):
             postgresql_where=text("voided_at IS NULL AND allocated_amount < amount"),
         ),
         Index("ix_installments_workspace_id_due_date", "workspace_id", "due_date", "id"),
+        # aging (by owner range in a scope) and the cash-in calendar (by due date): open
+        # installments of approved contracts, covering what they sum
+        Index(
+            "ix_installments_receivable_open",
+            "workspace_id",
+            "owner_id",
+            postgresql_include=[
+                "customer_id",
+                "currency",
+                "due_date",
+                "amount",
+                "allocated_amount",
+            ],
+            postgresql_where=text(OPEN_RECEIVABLE),
+        ),
+        Index(
+            "ix_installments_receivable_open_due",
+            "workspace_id",
+            "due_date",
+            postgresql_include=["owner_id", "currency", "amount", "allocated_amount"],
+            postgresql_where=text(OPEN_RECEIVABLE),
+        ),
+        # DSO: what fell due in a window, paid or not
+        Index(
+            "ix_installments_receivable_due",
+            "workspace_id",
+            "due_date",
+            postgresql_include=["owner_id", "currency", "amount"],
+            postgresql_where=text("receivable AND voided_at IS NULL"),
+        ),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint(
             "allocated_amount >= 0 AND allocated_amount <= amount", name="allocation_within_amount"
         ),
     )
     __scope_module__ = "receivables"
-    __scope_parent__ = ("contract_id", Contract)
+    # in scope through the contract's owner, copied onto the installment (below)
+    __owner_column__ = "owner_id"
 
     contract_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
     #: 1, 2, 3 ... in due-date order within the plan
@@ -76,6 +111,14 @@ class Installment(WorkspaceMixin, IdMixin, TimestampMixin, VersionMixin, Base):
     #: markers of the reminder job (once per installment), not a status
     reminder_notified_at: Mapped[datetime | None] = mapped_column()
     overdue_notified_at: Mapped[datetime | None] = mapped_column()
+    # Copied from the contract by database triggers whenever either side changes (migration
+    # `cash_speed`, ADR 8): aging, DSO and the cash-in calendar read them without a join.
+    # Never set them in code.
+    customer_id: Mapped[uuid.UUID] = mapped_column(nullable=False, server_default=FetchedValue())
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(server_default=FetchedValue())
+    currency: Mapped[str] = mapped_column(String(3), nullable=False, server_default=FetchedValue())
+    #: the contract is approved (active, expired or terminated) and not deleted
+    receivable: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
 
 
 class Payment(TenantEntity, Base):

@@ -25,11 +25,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.ids import uuid7
 from app.core.pagination import SortSpec, decode_cursor, encode_cursor
 from app.core.repository import RepositoryBase
-from app.core.scope import team_members
+from app.core.scope import scope_condition, team_members
 from app.errors import NotFound
 from app.models.pipeline import (
     LostReason,
     Opportunity,
+    OpportunityBoardTotal,
     OpportunityItem,
     OpportunityStageVisit,
     Pipeline,
@@ -376,53 +377,64 @@ class OpportunityRepository(RepositoryBase[Opportunity]):
 
     async def board_totals(
         self,
+        pipeline_id: uuid.UUID,
         base: Select[tuple[Opportunity]],
         stages: Sequence[PipelineStage],
         *,
+        owner_id: uuid.UUID | None,
+        team_id: uuid.UUID | None,
         closed_since: datetime,
     ) -> dict[uuid.UUID, list[tuple[str, int, Decimal, Decimal]]]:
         """Per stage and currency: (currency, deals, amount, weighted amount).
 
-        Open deals are summed in one grouped query that the open-board index answers on its
-        own (amount, currency and probability are included in it); closed columns, small
-        by their time window, in a second one.
+        Open columns add up the per-owner totals the deal triggers keep (ADR 8), a few
+        rows per stage instead of every open deal; the caller's scope and the owner/team
+        filter apply to their owner column as they do to the deals. Won and lost columns,
+        small by their time window, are summed from the covering closed-deal index.
         """
-        weighted = func.sum(Opportunity.amount * Opportunity.probability)
-        columns = (
-            Opportunity.stage_id,
-            Opportunity.currency,
-            func.count(),
-            func.sum(Opportunity.amount),
-            weighted,
-        )
-        statements = []
+        out: dict[uuid.UUID, list[tuple[str, int, Decimal, Decimal]]] = {}
         open_ids = [s.id for s in stages if s.kind == "open"]
         closed_ids = [s.id for s in stages if s.kind != "open"]
+        rows: list[Any] = []
         if open_ids:
-            statements.append(
-                base.where(Opportunity.status == "open", Opportunity.stage_id.in_(open_ids))
+            T = OpportunityBoardTotal
+            stmt = select(
+                T.stage_id, T.currency, func.sum(T.deals), func.sum(T.amount), func.sum(T.weighted)
+            ).where(
+                scope_condition(T, self.principal, "opportunities"),
+                T.pipeline_id == pipeline_id,
+                T.stage_id.in_(open_ids),
             )
+            if owner_id is not None:
+                stmt = stmt.where(T.owner_id == owner_id)
+            if team_id is not None:
+                stmt = stmt.where(T.owner_id.in_(team_members(team_id)))
+            rows += (
+                await self.session.execute(
+                    stmt.group_by(T.stage_id, T.currency)
+                    .having(func.sum(T.deals) > 0)
+                    .order_by(T.stage_id, T.currency)
+                )
+            ).all()
         if closed_ids:
-            statements.append(
-                base.where(
-                    Opportunity.status != "open",
-                    Opportunity.stage_id.in_(closed_ids),
-                    Opportunity.stage_entered_at >= closed_since,
+            rows += (
+                await self.session.execute(
+                    _closed_window(base.where(Opportunity.stage_id.in_(closed_ids)), closed_since)
+                    .with_only_columns(
+                        Opportunity.stage_id,
+                        Opportunity.currency,
+                        func.count(),
+                        func.sum(Opportunity.amount),
+                        func.sum(Opportunity.amount * Opportunity.probability),
+                    )
+                    .group_by(Opportunity.stage_id, Opportunity.currency)
+                    .order_by(Opportunity.stage_id, Opportunity.currency)
                 )
+            ).all()
+        for stage_id, currency, n, amount, weight in rows:
+            out.setdefault(stage_id, []).append(
+                (currency, int(n), Decimal(amount or 0), Decimal(weight or 0) / 100)
             )
-        out: dict[uuid.UUID, list[tuple[str, int, Decimal, Decimal]]] = {}
-        for stmt in statements:
-            grouped = (
-                stmt.with_only_columns(*columns)
-                .group_by(Opportunity.stage_id, Opportunity.currency)
-                .order_by(Opportunity.stage_id, Opportunity.currency)
-            )
-            for stage_id, currency, n, amount, weight in (
-                await self.session.execute(grouped)
-            ).all():
-                out.setdefault(stage_id, []).append(
-                    (currency, int(n), Decimal(amount or 0), Decimal(weight or 0) / 100)
-                )
         return out
 
     # --- ownership moves ------------------------------------------------------------------
@@ -477,10 +489,17 @@ def _column_window(
 ) -> Select[tuple[Opportunity]]:
     if stage.kind == "open":
         return stmt.where(Opportunity.status == "open")
-    # won/lost columns show the deals closed within the window; a closed deal's updated_at
-    # is never before its closing, which bounds the index range as well
+    return _closed_window(stmt, closed_since)
+
+
+def _closed_window(stmt: Select[Any], closed_since: datetime) -> Select[Any]:
+    """Deals closed within the window: the status condition lets the closed-deal index
+    serve, and a closed deal's updated_at is never before its closing, which bounds the
+    index range."""
     return stmt.where(
-        Opportunity.stage_entered_at >= closed_since, Opportunity.updated_at >= closed_since
+        Opportunity.status != "open",
+        Opportunity.stage_entered_at >= closed_since,
+        Opportunity.updated_at >= closed_since,
     )
 
 

@@ -1479,7 +1479,9 @@ async def board(
     closed_since = now - timedelta(days=closed_days)
     repo = OpportunityRepository(ctx.session, ctx.principal)
     base = repo.board_scope(pipeline.id, owner_id, team_id)
-    totals = await repo.board_totals(base, stages, closed_since=closed_since)
+    totals = await repo.board_totals(
+        pipeline.id, base, stages, owner_id=owner_id, team_id=team_id, closed_since=closed_since
+    )
     pages = [
         (
             stage,

@@ -242,19 +242,13 @@ async def contract_totals(
 
 
 def _receivable_scope(principal: Principal) -> list[ColumnElement[bool]]:
+    """Installments of approved, live contracts in the caller's scope. The installment
+    carries its contract's approval and owner (kept by triggers, ADR 8), so these reports
+    read one covering index of installments and never join contracts."""
     return [
-        Contract.status.in_(RECEIVABLE_STATUSES),
-        Contract.deleted_at.is_(None),
-        scope_condition(Contract, principal, "receivables"),
+        Installment.receivable.is_(True),
+        scope_condition(Installment, principal, "receivables"),
     ]
-
-
-def _joined(*columns: Any) -> Any:
-    return select(*columns).join(
-        Contract,
-        (Contract.id == Installment.contract_id)
-        & (Contract.workspace_id == Installment.workspace_id),
-    )
 
 
 AGING_BUCKETS = ("current", "days_1_30", "days_31_60", "days_61_90", "days_over_90")
@@ -289,12 +283,14 @@ async def aging_page(
     def bucket(condition: ColumnElement[bool]) -> ColumnElement[Decimal]:
         return func.coalesce(func.sum(owed).filter(condition), 0)
 
-    key: Any = {"customer": Contract.customer_id, "owner": Contract.owner_id, "team": User.team_id}[
-        group_by
-    ]
-    stmt = _joined(
+    key: Any = {
+        "customer": Installment.customer_id,
+        "owner": Installment.owner_id,
+        "team": User.team_id,
+    }[group_by]
+    stmt = select(
         key.label("key"),
-        Contract.currency.label("currency"),
+        Installment.currency.label("currency"),
         bucket(days <= 0).label("current"),
         bucket(days.between(1, 30)).label("days_1_30"),
         bucket(days.between(31, 60)).label("days_31_60"),
@@ -306,11 +302,12 @@ async def aging_page(
     )
     if group_by == "team":
         stmt = stmt.outerjoin(
-            User, (User.id == Contract.owner_id) & (User.workspace_id == Contract.workspace_id)
+            User,
+            (User.id == Installment.owner_id) & (User.workspace_id == Installment.workspace_id),
         )
     grouped = (
         stmt.where(is_open(), *_receivable_scope(principal))
-        .group_by(key, Contract.currency)
+        .group_by(key, Installment.currency)
         .cte("aging_groups")
     )
     tiebreak = func.coalesce(cast(grouped.c.key, String), "").collate("C")
@@ -368,13 +365,13 @@ async def billed_between(
 ) -> dict[str, Decimal]:
     """Installment amounts falling due in [first, last] per currency (DSO's sales)."""
     rows = await session.execute(
-        _joined(Contract.currency, func.sum(Installment.amount))
+        select(Installment.currency, func.sum(Installment.amount))
         .where(
             Installment.voided_at.is_(None),
             Installment.due_date.between(first, last),
             *_receivable_scope(principal),
         )
-        .group_by(Contract.currency)
+        .group_by(Installment.currency)
     )
     return {currency: Decimal(total) for currency, total in rows.tuples()}
 
@@ -385,15 +382,15 @@ async def cash_in(
     """Open amounts per due period (week starts Monday) and currency."""
     start = cast(func.date_trunc(period, Installment.due_date), Date)
     rows = await session.execute(
-        _joined(
+        select(
             start.label("start"),
-            Contract.currency.label("currency"),
+            Installment.currency.label("currency"),
             func.sum(OUTSTANDING).label("amount"),
             func.count().label("installments"),
         )
         .where(is_open(), Installment.due_date.between(first, last), *_receivable_scope(principal))
-        .group_by(start, Contract.currency)
-        .order_by(start, Contract.currency)
+        .group_by(start, Installment.currency)
+        .order_by(start, Installment.currency)
     )
     return list(rows.all())
 
@@ -402,8 +399,8 @@ async def overdue_before(
     session: AsyncSession, principal: Principal, day: date
 ) -> dict[str, tuple[Decimal, int]]:
     rows = await session.execute(
-        _joined(Contract.currency, func.sum(OUTSTANDING), func.count())
+        select(Installment.currency, func.sum(OUTSTANDING), func.count())
         .where(is_open(), Installment.due_date < day, *_receivable_scope(principal))
-        .group_by(Contract.currency)
+        .group_by(Installment.currency)
     )
     return {c: (Decimal(total), int(n)) for c, total, n in rows.tuples()}

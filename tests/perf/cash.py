@@ -177,7 +177,7 @@ COLUMNS = {
     "installments": (
         "workspace_id, id, contract_id, number, due_date, amount, allocated_amount, note, "
         "voided_at, void_reason, reminder_notified_at, overdue_notified_at, created_at, "
-        "updated_at, version"
+        "updated_at, version, customer_id, owner_id, currency, receivable"
     ),
     "payments": (
         "workspace_id, id, contract_id, amount, currency, received_on, method, reference, "
@@ -833,7 +833,10 @@ def _write_contracts(
                 f"{ws}\t{inst_id}\t{row.id}\t{n + 1}\t{day_text(due)}\t{money(amount)}\t"
                 f"{money(allocated)}\t{NULL}\t{voided}\t{void_reason}\t{reminder}\t{overdue}\t"
                 f"{S.ts(inst_created)}\t{S.ts(touched)}\t"
-                f"{1 + len(received) + (voided_at is not None)}\n"
+                f"{1 + len(received) + (voided_at is not None)}\t"
+                # what the contract's triggers copy onto the installment (ADR 8)
+                f"{cust.ids[row.customer]}\t{row.owner}\t{row.currency}\t"
+                f"{'t' if receivable else 'f'}\n"
             )
 
         # invoices: a quarter of the contracts that received money, a few requested ones
@@ -1266,6 +1269,8 @@ def add_cash(
         )
     with psycopg.connect(url) as conn, conn.transaction():
         conn.execute("SELECT set_config('app.workspace_id', %s, false)", (ws,))
+        # the load bypassed the triggers: the board totals are computed once here
+        conn.execute("SELECT rapport_rebuild_derived(%s)", (ws,))
         # the app's next contract number of each year follows the last one loaded
         conn.execute(
             """
