@@ -58,14 +58,14 @@ class Installment(WorkspaceMixin, IdMixin, TimestampMixin, VersionMixin, Base):
             postgresql_where=text("voided_at IS NULL AND allocated_amount < amount"),
         ),
         Index("ix_installments_workspace_id_due_date", "workspace_id", "due_date", "id"),
-        # aging (by owner range in a scope) and the cash-in calendar (by due date): open
-        # installments of approved contracts, covering what they sum
+        # aging (ranked over all, detailed per customer) and the cash-in calendar (by due
+        # date): open installments of approved contracts, covering what they sum
         Index(
             "ix_installments_receivable_open",
             "workspace_id",
-            "owner_id",
+            "customer_id",
             postgresql_include=[
-                "customer_id",
+                "owner_id",
                 "currency",
                 "due_date",
                 "amount",

@@ -202,13 +202,14 @@ def upgrade() -> None:
     op.alter_column("installments", "currency", nullable=False)
     op.alter_column("installments", "customer_id", nullable=False)
 
-    # aging and the cash-in calendar: open installments of approved contracts, covering
+    # aging (ranked over all, detailed per customer) and the cash-in calendar (by due
+    # date): open installments of approved contracts, covering what they sum
     open_receivable = "receivable AND voided_at IS NULL AND allocated_amount < amount"
     op.create_index(
         "ix_installments_receivable_open",
         "installments",
-        ["workspace_id", "owner_id"],
-        postgresql_include=["customer_id", "currency", "due_date", "amount", "allocated_amount"],
+        ["workspace_id", "customer_id"],
+        postgresql_include=["owner_id", "currency", "due_date", "amount", "allocated_amount"],
         postgresql_where=sa.text(open_receivable),
     )
     op.create_index(
