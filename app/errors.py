@@ -250,6 +250,22 @@ _SQLSTATE_PROBLEMS = {
     "22P02": (422, "invalid_value", "Validation failed", "A value has the wrong format."),
     "22021": (422, "invalid_value", "Validation failed", "Text contains a NUL character."),
     "54000": (422, "value_too_long", "Validation failed", "A value is too large to index."),
+    # two transactions waited on each other (e.g. both adjusting the same board totals);
+    # PostgreSQL rolled this one back whole, so sending it again is safe
+    "40P01": (
+        503,
+        "write_conflict",
+        "Try again",
+        "Another change to the same records was being saved at the same moment; nothing was "
+        "saved. Send the request again.",
+    ),
+    "40001": (
+        503,
+        "write_conflict",
+        "Try again",
+        "Another change to the same records was being saved at the same moment; nothing was "
+        "saved. Send the request again.",
+    ),
 }
 
 
@@ -276,6 +292,7 @@ async def _database_error(request: Request, exc: Exception) -> Response:
             problem_code,
             title,
             detail,
+            headers={"Retry-After": "1"} if status == 503 else None,
             extra={"constraint": constraint} if constraint else None,
         )
     return await _unhandled(request, exc)
