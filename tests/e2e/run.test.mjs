@@ -2,6 +2,5 @@
 // pulls in the browser suites so that the directory form runs them.
 import './smoke.e2e.mjs';
 import './customers.e2e.mjs';
-import './pipeline.e2e.mjs';
-import './cash.e2e.mjs';
+import './deal_to_cash.e2e.mjs';
 import './leads.e2e.mjs';

@@ -1,7 +1,8 @@
 """Browser end-to-end: a real `rapport serve`, a real Chromium, the built SPA.
 
 The browser scenarios live in tests/e2e/*.e2e.mjs (Playwright driving Debian's Chromium);
-this test prepares a fresh database, starts the server on a free port and runs them.
+this test prepares a fresh database, starts the server on a free port and runs each spec as
+its own test case, named after the file (`-k deal_to_cash` runs deal_to_cash.e2e.mjs only).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 from tests.live_server import LiveServer, live_server
 
 ROOT = Path(__file__).resolve().parents[2]
+SPECS = sorted((ROOT / "tests" / "e2e").glob("*.e2e.mjs"))
 
 
 def _chromium() -> str | None:
@@ -30,7 +32,12 @@ def server(database_url: str) -> Iterator[LiveServer]:
         yield live
 
 
-def test_browser_scenarios(server: LiveServer) -> None:
+def test_browser_scenarios_exist() -> None:
+    assert SPECS, "no browser scenarios found in tests/e2e"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[p.name.removesuffix(".e2e.mjs") for p in SPECS])
+def test_browser_scenarios(server: LiveServer, spec: Path) -> None:
     chromium = _chromium()
     if chromium is None:
         if os.environ.get("CI"):
@@ -43,10 +50,13 @@ def test_browser_scenarios(server: LiveServer) -> None:
         "RAPPORT_E2E_PASSWORD": server.password,
         "CHROMIUM_PATH": chromium,
     }
-    scripts = sorted(str(p) for p in (ROOT / "tests" / "e2e").glob("*.e2e.mjs"))
-    assert scripts, "no browser scenarios found in tests/e2e"
     result = subprocess.run(
-        ["node", "--test", *scripts], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600
+        ["node", "--test", str(spec)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     print(result.stdout[-5000:])
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-3000:]
