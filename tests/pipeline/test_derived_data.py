@@ -16,14 +16,7 @@ from sqlalchemy import text
 from tests.contracts.helpers import make_contract
 from tests.contracts.helpers import make_customer as make_contract_customer
 from tests.factories import create_team, create_user, use
-from tests.pipeline.test_pipeline import (  # noqa: F401 (pipeline is a fixture)
-    API,
-    make_customer,
-    new_deal,
-    pipeline,
-    reason_id,
-    stage,
-)
+from tests.pipeline.test_pipeline import API, make_customer, new_deal, reason_id, stage
 
 KEPT_TOTALS = """
     SELECT pipeline_id, stage_id, owner_id, currency, deals, amount, weighted
@@ -106,7 +99,8 @@ async def test_board_totals_follow_every_change_of_open_deals(
     r = await owner_client.post(f"{API}/opportunities/{d1['id']}/win", json={})
     assert r.status_code == 200, r.text
     r = await owner_client.post(
-        f"{API}/opportunities/{d2['id']}/lose", json={"lost_reason_id": await reason_id(owner_client)}
+        f"{API}/opportunities/{d2['id']}/lose",
+        json={"lost_reason_id": await reason_id(owner_client)},
     )
     assert r.status_code == 200, r.text
     await assert_board_totals_exact(session, tenant.id)

@@ -33,15 +33,6 @@ async def default_pipeline(client) -> dict:  # type: ignore[no-untyped-def,type-
     return next(p for p in pipelines if p["is_default"])  # type: ignore[no-any-return]
 
 
-@pytest.fixture
-async def pipeline(session, tenant, owner_client):  # type: ignore[no-untyped-def]
-    """The workspace's standard pipeline (the test factory skips workspace creation hooks)."""
-    await use(session, tenant.id)
-    await service.create_default_pipeline(session, tenant.id, None)
-    await session.commit()
-    return await default_pipeline(owner_client)
-
-
 def stage(pipeline: dict, name_en: str) -> str:  # type: ignore[type-arg]
     return next(s["id"] for s in pipeline["stages"] if s["name_en"] == name_en)  # type: ignore[no-any-return]
 
