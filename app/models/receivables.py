@@ -64,9 +64,9 @@ class Installment(WorkspaceMixin, IdMixin, TimestampMixin, VersionMixin, Base):
             "ix_installments_receivable_open",
             "workspace_id",
             "customer_id",
+            "currency",
             postgresql_include=[
                 "owner_id",
-                "currency",
                 "due_date",
                 "amount",
                 "allocated_amount",

@@ -244,7 +244,8 @@ def _receivable_scope(principal: Principal) -> list[ColumnElement[bool]]:
     carries its contract's approval and owner (kept by triggers, ADR 8), so these reports
     read one covering index of installments and never join contracts."""
     return [
-        Installment.receivable.is_(True),
+        # the bare column, as in the partial indexes ("IS TRUE" would not match them)
+        Installment.receivable,
         scope_condition(Installment, principal, "receivables"),
     ]
 

@@ -208,8 +208,8 @@ def upgrade() -> None:
     op.create_index(
         "ix_installments_receivable_open",
         "installments",
-        ["workspace_id", "customer_id"],
-        postgresql_include=["owner_id", "currency", "due_date", "amount", "allocated_amount"],
+        ["workspace_id", "customer_id", "currency"],
+        postgresql_include=["owner_id", "due_date", "amount", "allocated_amount"],
         postgresql_where=sa.text(open_receivable),
     )
     op.create_index(
