@@ -245,7 +245,7 @@ def _receivable_scope(principal: Principal) -> list[ColumnElement[bool]]:
     read one covering index of installments and never join contracts."""
     return [
         # the bare column, as in the partial indexes ("IS TRUE" would not match them)
-        Installment.receivable,
+        Installment.receivable.expression,
         scope_condition(Installment, principal, "receivables"),
     ]
 
