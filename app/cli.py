@@ -225,7 +225,8 @@ def cmd_worker(args: argparse.Namespace) -> None:
         job_app = build_job_app(settings, url)
         try:
             async with job_app.open_async():
-                await job_app.run_worker_async(concurrency=args.concurrency, name="worker")
+                only: dict[str, Any] = {"queues": args.queue} if args.queue else {}
+                await job_app.run_worker_async(concurrency=args.concurrency, name="worker", **only)
         finally:
             await engine.dispose()
 
@@ -272,6 +273,9 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(func=cmd_up)
     p = sub.add_parser("worker", help="run background jobs")
     p.add_argument("--concurrency", type=int, default=4)
+    p.add_argument(
+        "--queue", action="append", help="only these job queues (repeatable; default all)"
+    )
     p.set_defaults(func=cmd_worker)
     sub.add_parser("migrate", help="upgrade the database to the newest schema").set_defaults(
         func=cmd_migrate

@@ -84,3 +84,39 @@ async def test_events_of_open_transactions_are_held_back(committed) -> None:
         assert len(released["data"]) == 2
         ids = [e["id"] for e in released["data"]]
         assert ids == sorted(ids)
+
+
+async def test_an_event_committing_late_with_a_smaller_id_is_not_skipped(committed) -> None:
+    """Ids are taken at insert, commits come later: the feed must not pass an id that is
+    still in flight when a larger one of an older transaction is already readable."""
+    app, tenant, maker = committed
+    insert = text(
+        "INSERT INTO events (workspace_id, type, entity, entity_id, sequence, data, "
+        "changed_fields) VALUES (:ws, :type, 'team', gen_random_uuid(), 1, '{}', '{}') "
+        "RETURNING id"
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        async with maker() as s:
+            await login_as(s, client, tenant.owner)
+        start = (await client.get("/api/v1/events")).json()["next_cursor"]
+        async with maker() as older, maker() as younger:
+            # `older` takes its transaction id first but writes its event last
+            for tx in (older, younger):
+                await tx.begin()
+                await use(tx, tenant.id)
+                await tx.execute(text("SELECT pg_current_xact_id()"))
+            late = (await younger.execute(insert, {"ws": tenant.id, "type": "team.late"})).scalar()
+            early = (await older.execute(insert, {"ws": tenant.id, "type": "team.early"})).scalar()
+            assert early > late
+            await older.commit()
+            first = (await client.get("/api/v1/events", params={"cursor": start})).json()
+            assert [e["type"] for e in first["data"]] == ["team.early"]
+            await younger.commit()
+        rest = (await client.get("/api/v1/events", params={"cursor": first["next_cursor"]})).json()
+        assert [e["type"] for e in rest["data"]] == ["team.late"]
+        assert_problem(
+            await client.get("/api/v1/events", params={"cursor": "bm90IGEgY3Vyc29y"}),
+            400,
+            "invalid_cursor",
+        )

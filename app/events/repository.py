@@ -2,32 +2,44 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, or_, select, text
+from sqlalchemy import ColumnElement, func, literal, or_, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.filtering import contains_pattern
-from app.models.event import Event
+from app.models.event import Event, Xid8
+
+#: a position in the stream: (transaction id, event id) of the last event read
+Position = tuple[int, int]
+START: Position = (0, 0)
 
 
 async def read_stream(
-    session: AsyncSession, after_id: int, types: list[str], limit: int
+    session: AsyncSession,
+    after: Position,
+    types: list[str],
+    limit: int,
+    *,
+    within_days: int | None = 30,
 ) -> Sequence[Event]:
-    """Events after `after_id` whose transactions are all finished.
+    """Events after `after` in `(txid, id)` order, only of transactions that have ended.
 
-    An event is returned only once every transaction that could still commit an event with
-    a smaller id has ended (`txid < pg_snapshot_xmin(...)`): a consumer that remembers the
-    last id never misses an event that commits late.
+    The order is what makes a remembered position safe. `txid < xmin of the current
+    snapshot` means the event's transaction and every transaction that could still write an
+    event sorting before it have ended, so a position once passed never gains an event
+    behind it. (Ids alone would not do: an id is taken at insert, so a transaction that
+    commits late can hold a smaller id than events already read.) Up to `limit + 1` rows.
     """
     stmt = (
         select(Event)
         .where(
-            Event.id > after_id,
+            tuple_(Event.txid, Event.id) > tuple_(literal(after[0], Xid8()), literal(after[1])),
             Event.txid < text("pg_snapshot_xmin(pg_current_snapshot())"),
-            Event.occurred_at > func.now() - text("interval '30 days'"),
         )
-        .order_by(Event.id)
+        .order_by(Event.txid, Event.id)
         .limit(limit + 1)
     )
+    if within_days is not None:
+        stmt = stmt.where(Event.occurred_at > func.now() - text(f"interval '{within_days} days'"))
     if types:
         conditions: list[ColumnElement[bool]] = []
         for pattern in types:

@@ -10,7 +10,10 @@ from app.core.schemas import ResponseSchema
 
 
 class Event(ResponseSchema):
-    id: int = Field(description="Position in the workspace's stream (increasing)")
+    id: int = Field(
+        description="Event id, unique; the feed is in commit-safe order, which is not always "
+        "the order of ids"
+    )
     type: str = Field(description="`<entity>.<action>`, e.g. `customer.updated`")
     entity: str = Field(description="Entity type")
     entity_id: uuid.UUID = Field(description="Entity id")

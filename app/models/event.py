@@ -22,14 +22,17 @@ class Xid8(UserDefinedType[int]):
 class Event(WorkspaceMixin, Base):
     """The transactional outbox: one row per mutation, the source of webhooks and `/events`.
 
-    `txid` lets readers skip events of transactions still in flight, so a cursor over `id`
-    never passes a row that commits later with a smaller id.
+    Readers go in `(txid, id)` order up to the oldest transaction still running
+    (`app.events.repository.read_stream`), so a remembered position never passes an event
+    that commits later.
     """
 
     __tablename__ = "events"
     __table_args__ = (
         Index("ix_events_workspace_id_type_id", "workspace_id", "type", "id"),
         Index("ix_events_workspace_id_occurred_at", "workspace_id", "occurred_at"),
+        # the feed and the webhook dispatcher read in (txid, id) order
+        Index("ix_events_workspace_id_txid_id", "workspace_id", "txid", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=False), primary_key=True)

@@ -1,0 +1,1 @@
+"""Signed webhooks from the outbox (Standard Webhooks): endpoints, fan-out, delivery, log."""

@@ -1,0 +1,2 @@
+export { webhookKeys, useWebhooks } from './api';
+export { isEventType, matchesEventType } from './eventTypes';
