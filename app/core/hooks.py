@@ -61,3 +61,9 @@ reclaim_exemptions: list[ReclaimExemption] = []
 #: whether won customers count toward the holding cap
 CustomerWonSince = Callable[[Any], Any]
 customer_won_since: list[CustomerWonSince] = []
+
+#: more items on a customer's timeline (e.g. its service tickets): each returns a SELECT of
+#: (kind, id as text, occurred_at, actor id, jsonb data) for one customer, limited to what
+#: the principal (first argument) may read of its own module, unioned into the timeline
+TimelinePart = Callable[[Any, uuid.UUID], Any]
+timeline_parts: list[TimelinePart] = []

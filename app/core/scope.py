@@ -19,11 +19,12 @@ from app.core.principal import Principal, Scope
 M = TypeVar("M", bound=Base)
 
 
-def team_subtree(team_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
-    """Ids of a team and all its descendants (recursive CTE over teams.parent_id)."""
+def team_subtree(team_id: uuid.UUID, name: str = "team_tree") -> Select[tuple[uuid.UUID]]:
+    """Ids of a team and all its descendants (recursive CTE over teams.parent_id). A
+    statement that needs two different subtrees gives them different CTE names."""
     from app.models.user import Team
 
-    root = select(Team.id).where(Team.id == team_id).cte("team_tree", recursive=True)
+    root = select(Team.id).where(Team.id == team_id).cte(name, recursive=True)
     child = aliased(Team)
     tree = root.union_all(select(child.id).where(child.parent_id == root.c.id))
     return select(tree.c.id)

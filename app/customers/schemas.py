@@ -278,7 +278,7 @@ class LedgerEntry(ResponseSchema):
 
 class TimelineItem(ResponseSchema):
     id: str = Field(description="Item id (unique within the timeline)")
-    kind: str = Field(description="activity, task, ownership, change, merge")
+    kind: str = Field(description="activity, task, ownership, change, merge, ticket")
     occurred_at: datetime = Field(description="When")
     actor_id: uuid.UUID | None = Field(description="Who")
     data: dict[str, Any] = Field(description="Item details")

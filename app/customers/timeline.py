@@ -1,4 +1,5 @@
-"""A customer's timeline: follow-ups, tasks, ownership changes and field changes, merged
+"""A customer's timeline: follow-ups, tasks, ownership changes, field changes and what other
+domains register (e.g. service tickets), merged
 newest first with one keyset cursor (kept intact across ownership changes: nothing here is
 filtered by who owns the customer now)."""
 
@@ -10,6 +11,7 @@ from typing import Any
 from sqlalchemy import String, cast, func, literal, select, tuple_, union_all
 
 from app.auth.dependencies import Ctx
+from app.core import hooks
 from app.core.pagination import decode_cursor, encode_cursor
 from app.customers import schemas
 from app.customers.repository import CustomerRepository
@@ -84,6 +86,7 @@ async def timeline(
             AuditEntry.actor_id,
             j("action", AuditEntry.action, "changes", AuditEntry.changes),
         ).where(AuditEntry.entity == "customer", AuditEntry.entity_id == customer_id),
+        *(part(ctx.principal, customer_id) for part in hooks.timeline_parts),
     ).subquery("timeline")
     stmt = select(parts)
     if cursor:

@@ -1,0 +1,1 @@
+"""After-sales service: tickets, SLA policies and business calendars, routing, CSAT."""
