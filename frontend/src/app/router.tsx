@@ -20,6 +20,8 @@ function pageRoute(path: string, load: SubRoute['page']): RouteObject {
 
 export const routes: RouteObject[] = [
   { path: '/login', element: <LoginPage /> },
+  // Pages for people without an account (a customer rating a ticket): outside RequireAuth.
+  pageRoute('/public/csat/:token', () => import('../features/tickets/CsatPage')),
   {
     path: '/',
     element: <RequireAuth />,

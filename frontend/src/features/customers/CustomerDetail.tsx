@@ -1,5 +1,6 @@
 import {
   ArrowLeftOutlined,
+  CustomerServiceOutlined,
   DeleteOutlined,
   EditOutlined,
   MergeCellsOutlined,
@@ -37,6 +38,7 @@ import { CustomFieldValue } from '../custom-fields/CustomFieldInput';
 import { fieldLabel } from '../custom-fields/values';
 import { ReleaseButton } from '../pools/ReleaseButton';
 import { TagChips } from '../tags';
+import { TicketFormDrawer } from '../tickets';
 import { useUserDirectory } from '../users';
 import { useCustomer, useDeleteCustomer, useRestoreCustomer } from './api';
 import { CollaboratorsCard } from './CollaboratorsCard';
@@ -61,7 +63,7 @@ export default function CustomerDetail() {
   const query = useCustomer(customerId);
   const remove = useDeleteCustomer();
   const restore = useRestoreCustomer();
-  const [dialog, setDialog] = useState<'edit' | 'transfer' | null>(null);
+  const [dialog, setDialog] = useState<'edit' | 'transfer' | 'ticket' | null>(null);
 
   if (query.isPending) {
     return (
@@ -86,6 +88,7 @@ export default function CustomerDetail() {
   const deleted = customer.deleted_at !== null;
   const owner = customer.owner_id ? users.byId.get(customer.owner_id) : undefined;
   const editable = writable && !deleted;
+  const ticketable = canWrite(me, 'tickets') && !deleted;
   const custom = customer.custom_fields as Record<string, unknown>;
 
   const confirmDelete = () =>
@@ -139,32 +142,41 @@ export default function CustomerDetail() {
               )}
             </Space>
           </Flex>
-          {editable && (
+          {(editable || ticketable) && (
             <Space>
-              <Button icon={<EditOutlined />} onClick={() => setDialog('edit')} data-testid="customer-edit">
-                {t('common.edit')}
-              </Button>
-              <Button icon={<SwapOutlined />} onClick={() => setDialog('transfer')} data-testid="customer-transfer">
-                {t('transfer.button')}
-              </Button>
-              <ReleaseButton customer={customer} />
-              <Dropdown
-                trigger={['click']}
-                menu={{
-                  items: [
-                    {
-                      key: 'merge',
-                      icon: <MergeCellsOutlined />,
-                      label: t('merge.button'),
-                      onClick: () => void navigate(`/customers/${customer.id}/merge`),
-                    },
-                    { type: 'divider' },
-                    { key: 'delete', icon: <DeleteOutlined />, danger: true, label: t('common.delete'), onClick: confirmDelete },
-                  ],
-                }}
-              >
-                <Button icon={<MoreOutlined />} aria-label={t('common.more')} data-testid="customer-more" />
-              </Dropdown>
+              {ticketable && (
+                <Button icon={<CustomerServiceOutlined />} onClick={() => setDialog('ticket')} data-testid="customer-new-ticket">
+                  {t('tickets.create')}
+                </Button>
+              )}
+              {editable && (
+                <>
+                  <Button icon={<EditOutlined />} onClick={() => setDialog('edit')} data-testid="customer-edit">
+                    {t('common.edit')}
+                  </Button>
+                  <Button icon={<SwapOutlined />} onClick={() => setDialog('transfer')} data-testid="customer-transfer">
+                    {t('transfer.button')}
+                  </Button>
+                  <ReleaseButton customer={customer} />
+                  <Dropdown
+                    trigger={['click']}
+                    menu={{
+                      items: [
+                        {
+                          key: 'merge',
+                          icon: <MergeCellsOutlined />,
+                          label: t('merge.button'),
+                          onClick: () => void navigate(`/customers/${customer.id}/merge`),
+                        },
+                        { type: 'divider' },
+                        { key: 'delete', icon: <DeleteOutlined />, danger: true, label: t('common.delete'), onClick: confirmDelete },
+                      ],
+                    }}
+                  >
+                    <Button icon={<MoreOutlined />} aria-label={t('common.more')} data-testid="customer-more" />
+                  </Dropdown>
+                </>
+              )}
             </Space>
           )}
         </Flex>
@@ -272,6 +284,9 @@ export default function CustomerDetail() {
       </Row>
       {dialog === 'edit' && <CustomerFormDrawer customer={customer} onClose={() => setDialog(null)} />}
       {dialog === 'transfer' && <TransferModal customer={customer} onClose={() => setDialog(null)} />}
+      {dialog === 'ticket' && (
+        <TicketFormDrawer customerId={customer.id} customerName={customer.name} onClose={() => setDialog(null)} />
+      )}
     </>
   );
 }

@@ -1,6 +1,7 @@
 import {
   CheckCircleOutlined,
   ClockCircleOutlined,
+  CustomerServiceOutlined,
   EditOutlined,
   PlusCircleOutlined,
   SwapOutlined,
@@ -8,18 +9,21 @@ import {
 import { Empty, Flex, Segmented, Spin, Tag, Timeline, Typography } from 'antd';
 import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 
 import type { ActivityKind, TimelineItem } from '../../api/types';
 import { LoadMore } from '../../components/LoadMore';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { translateIfExists } from '../../i18n';
 import { formatDateTime, fromNow } from '../../lib/dates';
+import { PriorityTag, TicketStatusTag } from '../tickets';
+import type { TicketPriority, TicketStatus } from '../tickets/types';
 import { useUserDirectory } from '../users';
 import { ACTIVITY_COLORS, ACTIVITY_ICONS } from './activityKinds';
 import { useTimeline } from './api';
 import { type Change, fieldName, isQuietChange, QUIET_FIELDS, str } from './timeline';
 
-type Filter = 'all' | 'activity' | 'task' | 'ownership' | 'change';
+type Filter = 'all' | 'activity' | 'task' | 'ownership' | 'change' | 'ticket';
 
 function Body({ item, userName }: { item: TimelineItem; userName: (id: unknown) => string }) {
   const { t } = useTranslation();
@@ -92,6 +96,16 @@ function Body({ item, userName }: { item: TimelineItem; userName: (id: unknown) 
         </Typography.Text>
       );
     }
+    case 'ticket':
+      return (
+        <Flex gap={6} wrap align="center">
+          <Link to={`/tickets/${item.id}`} data-testid="timeline-ticket-link">
+            {t('tickets.timeline.item', { number: str(d.number) ?? '', subject: str(d.subject) ?? '' })}
+          </Link>
+          {str(d.status) && <TicketStatusTag status={d.status as TicketStatus} />}
+          {str(d.priority) && <PriorityTag priority={d.priority as TicketPriority} />}
+        </Flex>
+      );
     default:
       return <Typography.Text>{item.kind}</Typography.Text>;
   }
@@ -109,6 +123,8 @@ function dot(item: TimelineItem): { dot?: ReactNode; color?: string } {
       return { dot: <SwapOutlined />, color: 'purple' };
     case 'change':
       return { dot: item.data.action === 'created' ? <PlusCircleOutlined /> : <EditOutlined />, color: 'gray' };
+    case 'ticket':
+      return { dot: <CustomerServiceOutlined />, color: 'cyan' };
     default:
       return {};
   }
@@ -135,9 +151,9 @@ export function CustomerTimeline({ customerId }: { customerId: string }) {
         size="small"
         value={filter}
         onChange={setFilter}
-        options={(['all', 'activity', 'task', 'ownership', 'change'] as const).map((f) => ({
+        options={(['all', 'activity', 'task', 'ownership', 'change', 'ticket'] as const).map((f) => ({
           value: f,
-          label: t(`timeline.filters.${f}`),
+          label: f === 'ticket' ? t('tickets.timeline.filter') : t(`timeline.filters.${f}`),
         }))}
         style={{ marginBottom: 16 }}
       />

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { DataScope } from '../../api/types';
 import { translateIfExists } from '../../i18n';
 import { useSession } from '../auth';
+import { ServiceCards } from '../tickets';
 
 const SCOPE_COLOR: Record<DataScope, string> = {
   none: 'default',
@@ -27,6 +28,7 @@ export default function HomePage() {
     scope: p?.scope ?? 'none',
     write: p?.write ?? false,
   }));
+  const seesTickets = (me.permissions.tickets?.scope ?? 'none') !== 'none';
   const languageName = translateIfExists(`language.${me.workspace.default_locale}`) ?? me.workspace.default_locale;
 
   return (
@@ -41,6 +43,11 @@ export default function HomePage() {
           </Typography.Paragraph>
         </Card>
       </Col>
+      {seesTickets && (
+        <Col span={24}>
+          <ServiceCards compact />
+        </Col>
+      )}
       <Col xs={24} lg={10}>
         <Card title={t('home.workspace')} style={{ height: '100%' }}>
           <Descriptions column={1} size="small">
