@@ -44,3 +44,7 @@ def configure_logging(level: str, json_logs: bool) -> None:
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").setLevel("WARNING")
+    # the job queue logs every start and end of every job at info level; the webhook
+    # dispatcher alone runs every 5 s, which would bury the server's own messages
+    if level.lower() != "debug":
+        logging.getLogger("procrastinate").setLevel("WARNING")
