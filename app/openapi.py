@@ -25,6 +25,7 @@ _COMMON = {
     "401": "Not authenticated",
     "403": "Forbidden: the role, API-key scope or CSRF check refuses the call",
     "422": "Validation failed (see `errors`)",
+    "429": "Too many requests for this API key or user (see Retry-After and RateLimit)",
 }
 
 

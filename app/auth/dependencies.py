@@ -17,7 +17,7 @@ from app.auth.secrets import (
     token_hash,
     workspace_of,
 )
-from app.core import idempotency
+from app.core import idempotency, ratelimit
 from app.core.deps import get_session
 from app.core.principal import Principal, Role, Scope
 from app.db import set_workspace
@@ -37,6 +37,12 @@ class Ctx:
 async def authenticate(request: Request, session: AsyncSession = Depends(get_session)) -> Ctx:
     principal = await _principal(request, session)
     request.state.principal = principal
+    request.state.rate_limit = await ratelimit.hit(
+        ratelimit.counter_engine(request.app.state, request.app.state.settings.app_role),
+        principal.workspace_id,
+        principal.api_key_id or principal.user_id,
+        ratelimit.bucket_of(request.method, request.url.path),
+    )
     if request.method == "POST" and (key := request.headers.get("Idempotency-Key")):
         body = await request.body()
         fingerprint = idempotency.request_fingerprint(request.method, request.url.path, body)

@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
-from app.core import idempotency
+from app.core import idempotency, ratelimit
 from app.errors import AppError, BadRequest, FieldError
 
 
@@ -59,6 +59,9 @@ class UnitOfWorkRoute(APIRoute):
             except BaseException:
                 await _finish(request, commit=False)
                 raise
+            quota: ratelimit.Quota | None = getattr(request.state, "rate_limit", None)
+            if quota is not None:
+                response.headers.update(quota.headers())
             ok = response.status_code < 400
             if ok:
                 claim: idempotency.Claim | None = getattr(request.state, "idempotency", None)

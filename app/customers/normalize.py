@@ -25,6 +25,7 @@ _EN_NOISE = re.compile(
     r"\b(co|company|corp|corporation|inc|incorporated|ltd|limited|llc|plc|gmbh|group|holdings?)\b\.?",
     re.IGNORECASE,
 )
+_CN_MOBILE = re.compile(r"1(?:[3-68]\d|7[0-8]|9\d)\d{8}", re.ASCII)
 _PUNCT = re.compile(r"[\s\.,，。·•'\"“”‘’\-_/\\&()（）\[\]【】<>《》]+")
 
 
@@ -33,6 +34,10 @@ def normalize_phone(raw: str, region: str = "CN") -> str | None:
     text = raw.strip()
     if not text:
         return None
+    if region == "CN" and _CN_MOBILE.fullmatch(text):
+        # the commonest form, answered as phonenumbers does without parsing (179xx is a
+        # carrier prefix that phonenumbers may strip: parsed below)
+        return "+86" + text
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:

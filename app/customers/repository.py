@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    text,
     union_all,
     update,
 )
@@ -66,6 +68,45 @@ class DuplicateHit:
     score: float
     owner_name: str | None
     in_scope: bool
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    """A live customer sharing one identifying value (`field`, `value`, normalised)."""
+
+    customer_id: uuid.UUID
+    name: str
+    owner_id: uuid.UUID | None
+    field: str
+    value: str
+
+
+#: the identifying values of many new customers, matched in one statement (see
+#: `CustomerRepository.duplicate_matches`); phones go through the definer function
+_DUPLICATE_MATCHES = text("""
+    WITH hits AS (
+      SELECT c.id, 'email' AS field, CAST(c.email_normalized AS text) AS value FROM customers c
+      WHERE c.email_normalized = ANY(CAST(:emails AS text[])) AND c.deleted_at IS NULL
+      UNION ALL
+      SELECT c.id, 'credit_code', CAST(c.credit_code AS text) FROM customers c
+      WHERE c.credit_code = ANY(CAST(:credit_codes AS text[])) AND c.deleted_at IS NULL
+      UNION ALL
+      SELECT c.id, 'name', CAST(c.name_normalized AS text) FROM customers c
+      WHERE c.name_normalized = ANY(CAST(:names AS text[])) AND c.deleted_at IS NULL
+      UNION ALL
+      SELECT m.id, 'phone', CAST(m.phone AS text)
+      FROM jsonb_array_elements(CAST(:phone_groups AS jsonb)) AS g(phones)
+      CROSS JOIN LATERAL rapport_customer_phone_matches(
+        CAST(ARRAY(SELECT jsonb_array_elements_text(g.phones)) AS varchar[]), CAST(NULL AS uuid)
+      ) AS m
+    )
+    SELECT h.id, c.name, c.owner_id, h.field, h.value
+    FROM hits h JOIN customers c ON c.id = h.id
+""")
+#: what `rapport_customer_phone_matches` answers at most (its LIMIT)
+PHONE_MATCH_LIMIT = 40
+#: a call that reached the limit is asked again in this many groups
+PHONE_RETRY_SPLIT = 32
 
 
 class CustomerRepository(RepositoryBase[Customer]):
@@ -148,6 +189,53 @@ class CustomerRepository(RepositoryBase[Customer]):
             DuplicateHit(c, field, value or c.name, float(score), owner_name, bool(in_scope))
             for c, field, value, score, owner_name, in_scope in rows.all()
         ]
+
+    async def duplicate_matches(
+        self,
+        *,
+        phones: Sequence[str],
+        emails: Sequence[str],
+        credit_codes: Sequence[str],
+        names: Sequence[str],
+    ) -> list[DuplicateMatch]:
+        """`duplicate_candidates` for many new customers at once (batch upserts), across the
+        whole workspace: exact on phone (customers' and their contacts'), e-mail and credit
+        code, and on the normalised name exact rather than trigram-similar.
+
+        One statement, whose phones go to the definer function in one call (its index
+        lookup walks the workspace's posting list once per call). The function answers at
+        most PHONE_MATCH_LIMIT rows: a call that reaches it is asked again in
+        PHONE_RETRY_SPLIT smaller groups, all in one more statement, down to single numbers
+        (capped as the single check is): three statements at most for 1,000 phones."""
+        out: list[DuplicateMatch] = []
+        groups = [list(phones)] if phones else []
+        others = {"emails": list(emails), "credit_codes": list(credit_codes), "names": list(names)}
+        first = True
+        while first or groups:
+            rows = await self.session.execute(
+                _DUPLICATE_MATCHES,
+                {
+                    **(others if first else {"emails": [], "credit_codes": [], "names": []}),
+                    "phone_groups": json.dumps(groups),
+                },
+            )
+            first = False
+            by_group: list[list[DuplicateMatch]] = [[] for _ in groups]
+            group_of = {phone: n for n, group in enumerate(groups) for phone in group}
+            for match in (DuplicateMatch(*row) for row in rows.all()):
+                if match.field == "phone":
+                    by_group[group_of[match.value]].append(match)
+                else:
+                    out.append(match)
+            retry: list[list[str]] = []
+            for group, matches in zip(groups, by_group, strict=True):
+                if len(matches) < PHONE_MATCH_LIMIT or len(group) == 1:
+                    out += matches
+                else:  # the call may have been cut short: ask again in smaller groups
+                    size = -(-len(group) // PHONE_RETRY_SPLIT)
+                    retry += [group[n : n + size] for n in range(0, len(group), size)]
+            groups = retry
+        return out
 
     async def names_in_scope(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
         """Names of the customers among `ids` the principal may read (records of other

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +20,7 @@ from app.auth.dependencies import Ctx
 from app.core import hooks
 from app.core.audit import record_mutation, snapshot
 from app.core.filtering import contains_pattern
+from app.core.ids import uuid7
 from app.core.pagination import ListParams, SortSpec, paginate
 from app.core.principal import Principal
 from app.customers import schemas
@@ -253,19 +255,149 @@ async def _enforce_duplicate_policy(
         ctx, name=name, phones=phones, email=email, credit_code=credit_code, exclude_id=exclude_id
     )
     extra = {"candidates": [c.model_dump(mode="json") for c in result.candidates]}
-    if result.blocked:
-        raise DuplicateBlocked(
+    refusal = duplicate_refusal(blocked=result.blocked, warn=result.warn, force=force, extra=extra)
+    if refusal is not None:
+        raise refusal
+    return result
+
+
+def duplicate_refusal(
+    *, blocked: bool, warn: bool, force: bool, extra: dict[str, Any] | None = None
+) -> AppError | None:
+    """The workspace policy's answer to a new or changed customer that matches others:
+    refused (a `block` match), needs `force` (a `warn` match) or saved (None)."""
+    if blocked:
+        return DuplicateBlocked(
             "A customer with the same identifying details exists; the workspace policy "
             "refuses a second one. Ask its owner, or raise an ownership dispute.",
             extra=extra,
         )
-    if result.warn and not force:
-        raise DuplicateConflict(
+    if warn and not force:
+        return DuplicateConflict(
             "This looks like an existing customer. Check the candidates; resend with "
             "force=true to save anyway.",
             extra=extra,
         )
-    return result
+    return None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What the duplicate policy compares of a customer, normalised as `find_duplicates`
+    does."""
+
+    name: str | None
+    phones: list[str]
+    email: str | None
+    credit_code: str | None
+
+    @classmethod
+    def of(
+        cls, *, name: str | None, phones: list[str], email: str | None, credit_code: str | None
+    ) -> Identity:
+        return cls(
+            name=normalize_company_name(name) if name and name.strip() else None,
+            phones=normalize_phones(phones),
+            email=normalize_email(email),
+            credit_code=(credit_code or "").strip().upper() or None,
+        )
+
+    def values(self) -> list[tuple[str, str]]:
+        """(match type, value) pairs, as `duplicate_candidates` matches them."""
+        out = [("phone", phone) for phone in self.phones]
+        if self.email:
+            out.append(("email", self.email))
+        if self.credit_code:
+            out.append(("credit_code", self.credit_code))
+        if self.name and len(self.name) >= 2:
+            out.append(("name", self.name))
+        return out
+
+
+@dataclass(frozen=True)
+class Lookalike:
+    """A customer a new one matches (existing, or earlier in the same batch)."""
+
+    customer_id: uuid.UUID
+    name: str
+    owner_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class NewCustomer:
+    id: uuid.UUID
+    name: str
+    owner_id: uuid.UUID | None
+    identity: Identity
+    force: bool
+
+
+async def screen_new_customers(
+    ctx: Ctx, batch: Sequence[NewCustomer]
+) -> list[AppError | list[Lookalike]]:
+    """The duplicate policy of `create_customer` for many new customers at once (batch
+    upserts), in order: per customer, its refusal (`duplicate_blocked`, or
+    `duplicate_customer` without `force`) or the lookalikes whose owners are told.
+
+    One statement finds the existing matches of the whole batch (exact on phone, e-mail,
+    credit code and normalised name: `CustomerRepository.duplicate_matches`); a customer
+    also matches the batch's earlier customers that passed, as if they had been created
+    one by one. Each match is classified by the workspace policy as in `find_duplicates`.
+    """
+    policy = (await customer_settings(ctx.session)).duplicate_policy
+    wanted: dict[str, set[str]] = {name: set() for name in MATCH_TYPES}
+    for new in batch:
+        for kind, value in new.identity.values():
+            wanted[kind].add(value)
+    found: dict[tuple[str, str], dict[uuid.UUID, Lookalike]] = {}
+    for m in await CustomerRepository(ctx.session, ctx.principal).duplicate_matches(
+        phones=sorted(wanted["phone"]),
+        emails=sorted(wanted["email"]),
+        credit_codes=sorted(wanted["credit_code"]),
+        names=sorted(wanted["name"]),
+    ):
+        found.setdefault((m.field, m.value), {})[m.customer_id] = Lookalike(
+            m.customer_id, m.name, m.owner_id
+        )
+    out: list[AppError | list[Lookalike]] = []
+    for new in batch:
+        matched: dict[uuid.UUID, tuple[Lookalike, set[str]]] = {}
+        for kind, value in new.identity.values():
+            for look in found.get((kind, value), {}).values():
+                matched.setdefault(look.customer_id, (look, set()))[1].add(policy.get(kind, "warn"))
+        candidates = [(look, p) for look, p in matched.values() if p - {"allow"}]
+        policies = {p for _, ps in candidates for p in ps}
+        refusal = duplicate_refusal(
+            blocked="block" in policies, warn="warn" in policies, force=new.force
+        )
+        if refusal is not None:
+            out.append(refusal)
+            continue
+        out.append([look for look, _ in candidates])
+        me = Lookalike(new.id, new.name, new.owner_id)
+        for key in new.identity.values():
+            found.setdefault(key, {})[new.id] = me
+    return out
+
+
+def duplicate_notifications(
+    ctx: Ctx, customer_id: uuid.UUID, name: str, lookalikes: Sequence[Lookalike]
+) -> list[dict[str, Any]]:
+    """The rows `_notify_duplicate_owners` adds, for a bulk insert."""
+    return [
+        {
+            "id": uuid7(),
+            "workspace_id": ctx.principal.workspace_id,
+            "user_id": look.owner_id,
+            "kind": "duplicate_conflict",
+            "title": f"{ctx.principal.name} created {name}, similar to {look.name}",
+            "entity": "customer",
+            "entity_id": look.customer_id,
+            "data": {"new_customer_id": str(customer_id), "by": str(ctx.principal.user_id)},
+        }
+        for look in lookalikes
+        if look.owner_id and look.owner_id != ctx.principal.user_id
+    ]
 
 
 async def _notify_duplicate_owners(

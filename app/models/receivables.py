@@ -136,6 +136,14 @@ class Payment(TenantEntity, Base):
             "allocated_amount >= 0 AND allocated_amount <= amount", name="allocation_within_amount"
         ),
         CheckConstraint("currency ~ '^[A-Z]{3}$'", name="currency_code"),
+        Index(
+            "uq_payments_workspace_id_external",
+            "workspace_id",
+            "external_source",
+            "external_id",
+            unique=True,
+            postgresql_where=text("external_id IS NOT NULL AND deleted_at IS NULL"),
+        ),
     )
     __scope_module__ = "receivables"
     __scope_parent__ = ("contract_id", Contract)
@@ -154,6 +162,9 @@ class Payment(TenantEntity, Base):
     voided_at: Mapped[datetime | None] = mapped_column()
     void_reason: Mapped[str | None] = mapped_column(String(500))
     notes: Mapped[str | None] = mapped_column(Text)
+    #: the payment's id in a bank feed or ERP (upserted by external id)
+    external_source: Mapped[str | None] = mapped_column(String(60))
+    external_id: Mapped[str | None] = mapped_column(String(120))
 
 
 class PaymentAllocation(WorkspaceMixin, IdMixin, Base):

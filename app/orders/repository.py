@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import select
 
@@ -55,22 +55,20 @@ class OrderRepository(RepositoryBase[Order]):
             self.principal.scope("orders") is Scope.all
         )
 
-    async def customers_where(self, *conditions: object) -> list[uuid.UUID]:
-        """Up to two live customers matching, among those the principal may read as
-        customers and see orders of (the whole workspace for owners, admins and their
-        integrations): an order never hands a rep the id of a colleague's customer."""
+    async def customers_where(self, condition: Any, *columns: Any) -> list[tuple[Any, ...]]:
+        """(customer id, *columns) of the live customers matching `condition`, among those
+        the principal may read as customers and see orders of (the whole workspace for
+        owners, admins and their integrations): an order never hands a rep the id of a
+        colleague's customer."""
         rows = await self.session.execute(
-            select(Customer.id)
-            .where(
+            select(Customer.id, *columns).where(
                 Customer.deleted_at.is_(None),
                 scope_condition(Customer, self.principal, "customers"),
                 scope_condition(Customer, self.principal, "orders"),
-                *conditions,  # type: ignore[arg-type]
+                condition,
             )
-            .order_by(Customer.id)
-            .limit(2)
         )
-        return list(rows.scalars())
+        return [tuple(r) for r in rows.all()]
 
     async def readable_id(self, order_id: uuid.UUID) -> bool:
         found = await self.session.scalar(

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ARRAY, ColumnElement, Text, any_, cast, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.dependencies import Ctx
@@ -58,28 +58,82 @@ async def match_customer(
     """(customer id, matched by, note) for an order's buyer fields, matched among the
     customers the caller may read (see `OrderRepository.customers_where`); a buyer that is
     someone else's customer leaves the order unmatched for review."""
-    ambiguous: list[str] = []
-    rules: list[tuple[str, list[ColumnElement[bool]]]] = []
-    if data.customer_external_id:
-        by_id = [Customer.external_id == data.customer_external_id]
-        if data.external_source:
-            by_id.append(Customer.external_source == data.external_source)
-        rules.append(("external_id", by_id))
-    if data.customer_phone and (phone := normalize_phone(data.customer_phone)):
-        rules.append(("phone", [Customer.phones_normalized.overlap([phone])]))
-    if email := normalize_email(data.customer_email):
-        rules.append(("email", [Customer.email_normalized == email]))
-    for name, conditions in rules:
-        found = await repo.customers_where(*conditions)
+    return (await match_customers(repo, [data]))[0]
+
+
+async def match_customers(
+    repo: OrderRepository,
+    orders: Sequence[schemas.OrderCreate],
+    phones: Sequence[str | None] | None = None,
+) -> list[tuple[uuid.UUID | None, str | None, str | None]]:
+    """`match_customer` for many orders (batch upserts) with one query per rule instead of
+    up to three per order; the same rules in the same order, the same answers. `phones`:
+    the buyers' phones already normalised, when the caller has them."""
+    ids = {o.customer_external_id for o in orders if o.customer_external_id}
+    if phones is None:
+        phones = [normalize_phone(o.customer_phone) if o.customer_phone else None for o in orders]
+    emails = [normalize_email(o.customer_email) for o in orders]
+    by_id: dict[str, list[tuple[uuid.UUID, str | None]]] = {}
+    if ids:
+        for cid, source, ext in await repo.customers_where(
+            Customer.external_id == any_(cast(list(ids), ARRAY(Text))),
+            Customer.external_source,
+            Customer.external_id,
+        ):
+            by_id.setdefault(ext, []).append((cid, source))
+    by_phone: dict[str, set[uuid.UUID]] = {}
+    wanted_phones = {p for p in phones if p}
+    if wanted_phones:
+        for cid, numbers in await repo.customers_where(
+            Customer.phones_normalized.overlap(list(wanted_phones)), Customer.phones_normalized
+        ):
+            for number in numbers:
+                if number in wanted_phones:
+                    by_phone.setdefault(number, set()).add(cid)
+    by_email: dict[str, set[uuid.UUID]] = {}
+    wanted_emails = {e for e in emails if e}
+    if wanted_emails:
+        for cid, email in await repo.customers_where(
+            Customer.email_normalized == any_(cast(list(wanted_emails), ARRAY(Text))),
+            Customer.email_normalized,
+        ):
+            by_email.setdefault(email, set()).add(cid)
+    out: list[tuple[uuid.UUID | None, str | None, str | None]] = []
+    for order, phone, email in zip(orders, phones, emails, strict=True):
+        rules: list[tuple[str, set[uuid.UUID]]] = []
+        if order.customer_external_id:
+            rules.append(
+                (
+                    "external_id",
+                    {
+                        cid
+                        for cid, source in by_id.get(order.customer_external_id, [])
+                        if not order.external_source or source == order.external_source
+                    },
+                )
+            )
+        if phone:
+            rules.append(("phone", by_phone.get(phone, set())))
+        if email:
+            rules.append(("email", by_email.get(email, set())))
+        out.append(_first_match(rules, repo.matches_whole_workspace()))
+    return out
+
+
+def _first_match(
+    rules: list[tuple[str, set[uuid.UUID]]], whole_workspace: bool
+) -> tuple[uuid.UUID | None, str | None, str | None]:
+    ambiguous = []
+    for name, found in rules:
         if len(found) == 1:
-            return found[0], name, None
+            return next(iter(found)), name, None
         if found:
             ambiguous.append(name)
     if ambiguous:
         return None, None, f"ambiguous: several customers share the {', '.join(ambiguous)}"
     if not rules:
         return None, None, "no buyer id, phone or e-mail to match on"
-    if not repo.matches_whole_workspace():
+    if not whole_workspace:
         return None, None, "no customer you can see has this buyer id, phone or e-mail"
     return None, None, "no customer with this buyer id, phone or e-mail"
 
@@ -125,6 +179,41 @@ async def _customer(ctx: Ctx, customer_id: uuid.UUID) -> None:
         ) from None
 
 
+def priced_lines(
+    data: schemas.OrderCreate, known_products: set[uuid.UUID]
+) -> list[tuple[schemas.OrderLineCreate, Decimal]]:
+    """The order's lines with their amounts (quantity × unit price, HALF_UP to the cent);
+    422 for a product not in the catalogue or a line too large to store."""
+    unknown = [
+        FieldError(field=f"body.items.{n}.product_id", message="unknown product")
+        for n, i in enumerate(data.items)
+        if i.product_id and i.product_id not in known_products
+    ]
+    if unknown:
+        raise UnprocessableEntity("Unknown products.", code="invalid_reference", errors=unknown)
+    too_large = [
+        FieldError(field=f"body.items.{n}", message="quantity × unit price is too large")
+        for n, i in enumerate(data.items)
+        if i.quantity * i.unit_price >= MAX_AMOUNT
+    ]
+    if too_large:
+        raise UnprocessableEntity("A line amount is too large.", errors=too_large)
+    return [(i, cents(i.quantity * i.unit_price)) for i in data.items]
+
+
+def order_amount(
+    amount: Decimal | None, lines: Sequence[tuple[schemas.OrderLineCreate, Decimal]]
+) -> Decimal:
+    """The amount given, or the sum of the lines; 422 when it is too large to store."""
+    total = amount if amount is not None else sum((a for _, a in lines), ZERO)
+    if total >= MAX_AMOUNT:
+        raise UnprocessableEntity(
+            "The order amount is too large.",
+            errors=[FieldError(field="body.items", message="total is too large")],
+        )
+    return total
+
+
 async def create_order(ctx: Ctx, data: schemas.OrderCreate) -> Order:
     repo = OrderRepository(ctx.session, ctx.principal)
     if data.external_source and data.external_id:
@@ -137,13 +226,7 @@ async def create_order(ctx: Ctx, data: schemas.OrderCreate) -> Order:
                 extra={"id": str(existing)} if await repo.readable_id(existing) else None,
             )
     products = await repo.known_products({i.product_id for i in data.items if i.product_id})
-    unknown = [
-        FieldError(field=f"body.items.{n}.product_id", message="unknown product")
-        for n, i in enumerate(data.items)
-        if i.product_id and i.product_id not in products
-    ]
-    if unknown:
-        raise UnprocessableEntity("Unknown products.", code="invalid_reference", errors=unknown)
+    lines = priced_lines(data, products)
     customer_id: uuid.UUID | None
     matched_by: str | None
     note: str | None
@@ -152,20 +235,7 @@ async def create_order(ctx: Ctx, data: schemas.OrderCreate) -> Order:
         customer_id, matched_by, note = data.customer_id, "manual", None
     else:
         customer_id, matched_by, note = await match_customer(repo, data)
-    too_large = [
-        FieldError(field=f"body.items.{n}", message="quantity × unit price is too large")
-        for n, i in enumerate(data.items)
-        if i.quantity * i.unit_price >= MAX_AMOUNT
-    ]
-    if too_large:
-        raise UnprocessableEntity("A line amount is too large.", errors=too_large)
-    lines = [(i, cents(i.quantity * i.unit_price)) for i in data.items]
-    amount = data.amount if data.amount is not None else sum((a for _, a in lines), ZERO)
-    if amount >= MAX_AMOUNT:
-        raise UnprocessableEntity(
-            "The order amount is too large.",
-            errors=[FieldError(field="body.items", message="total is too large")],
-        )
+    amount = order_amount(data.amount, lines)
     order = Order(
         workspace_id=ctx.principal.workspace_id,
         external_source=data.external_source,

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from app.contracts.money import CurrencyCode, MoneyOut
 from app.core.schemas import RequestSchema, ResponseSchema
@@ -136,6 +136,16 @@ class PaymentCreate(RequestSchema):
         description="Accept more than is outstanding; the rest stays on the payment as credit",
     )
     notes: str | None = Field(default=None, max_length=5000, description="Notes")
+    external_source: str | None = Field(
+        default=None, max_length=60, description="System it came from (bank feed, ERP)"
+    )
+    external_id: str | None = Field(default=None, max_length=120, description="Its id there")
+
+    @model_validator(mode="after")
+    def _external_pair(self) -> PaymentCreate:
+        if (self.external_id is None) != (self.external_source is None):
+            raise ValueError("external_source and external_id go together")
+        return self
 
 
 class PaymentAllocationLine(ResponseSchema):
@@ -160,6 +170,8 @@ class Payment(ResponseSchema):
     allocated: MoneyOut = Field(description="Allocated to installments")
     credit: MoneyOut = Field(description="Not allocated: the customer's credit")
     allocations: list[PaymentAllocationLine] = Field(description="Where the money went")
+    external_source: str | None = Field(description="System it came from (bank feed, ERP)")
+    external_id: str | None = Field(description="Its id there")
     voided_at: datetime | None = Field(description="Voided at (allocations were freed)")
     void_reason: str | None = Field(description="Why it was voided")
     notes: str | None = Field(description="Notes")

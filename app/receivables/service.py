@@ -52,6 +52,8 @@ PAYMENT_FIELDS = (
     "overpayment",
     "allocated_amount",
     "void_reason",
+    "external_source",
+    "external_id",
 )
 INVOICE_FIELDS = (
     "contract_id",
@@ -513,6 +515,9 @@ async def create_payment(ctx: Ctx, data: schemas.PaymentCreate) -> Payment:
         raise _field_error(
             "body.received_on", "in the future", "Money cannot be received tomorrow.", "in_future"
         )
+    await PaymentRepository(ctx.session, ctx.principal).ensure_external_id_free(
+        data.external_source, data.external_id, None
+    )
     plan = await InstallmentRepository(ctx.session, ctx.principal).plan(contract.id, lock=True)
     open_items = [i for i in plan if i.voided_at is None and i.allocated_amount < i.amount]
     outstanding = sum((i.amount - i.allocated_amount for i in open_items), ZERO)
@@ -539,6 +544,8 @@ async def create_payment(ctx: Ctx, data: schemas.PaymentCreate) -> Payment:
         overpayment=data.overpayment,
         allocated_amount=sum((a for _, a in lines), ZERO),
         notes=data.notes,
+        external_source=data.external_source,
+        external_id=data.external_id,
         created_by=ctx.principal.user_id,
     )
     ctx.session.add(payment)
@@ -629,6 +636,8 @@ async def shape_payments(ctx: Ctx, rows: Sequence[Payment]) -> list[schemas.Paym
                 allocated=p.allocated_amount,
                 credit=ZERO if p.voided_at else p.amount - p.allocated_amount,
                 allocations=sorted(lines.get(p.id, []), key=lambda line: line.installment_number),
+                external_source=p.external_source,
+                external_id=p.external_id,
                 voided_at=p.voided_at,
                 void_reason=p.void_reason,
                 notes=p.notes,
