@@ -41,6 +41,8 @@ DEMO_MODULES = [
     "app.pipeline.demo",
     "app.contracts.demo",
     "app.orders.demo",
+    "app.webhooks.demo",
+    "app.tickets.demo",
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -51,6 +52,10 @@ def create_app(
                         install_signal_handlers=False, name="in-process", concurrency=2, wait=True
                     )
                 )
+            # The process's own objects (routes, schemas, mappers) live as long as it does:
+            # keep them out of full garbage collections, which otherwise walk them all
+            # (0.2 s each, every other batch upsert of 1,000 items).
+            gc.freeze()
         try:
             yield
         finally:
@@ -61,6 +66,9 @@ def create_app(
             if job_app is not None:
                 await job_app.close_async()
             if engine is not None:
+                from app.core import ratelimit
+
+                await ratelimit.close(app.state)
                 await engine.dispose()
 
     app = FastAPI(
@@ -69,7 +77,7 @@ def create_app(
         description="The one API behind the Rapport SPA, integrations and scripts. "
         "Errors are RFC 9457 problem+json; lists use keyset cursors.",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
         generate_unique_id_function=operation_id,
@@ -88,13 +96,16 @@ def create_app(
     from app.customfields.router import router as customfields_router
     from app.events.router import router as events_router
     from app.imports.router import router as imports_router
+    from app.integrations.router import router as integrations_router
     from app.leads.router import router as leads_router
     from app.ops.router import router as ops_router
     from app.orders.router import router as orders_router
     from app.pipeline.router import router as pipeline_router
     from app.pools.router import router as pools_router
     from app.receivables.router import router as receivables_router
+    from app.tickets.router import router as tickets_router
     from app.users.router import router as users_router
+    from app.webhooks.router import router as webhooks_router
 
     for router in (
         auth_router,
@@ -112,10 +123,16 @@ def create_app(
         contracts_router,
         receivables_router,
         orders_router,
+        integrations_router,
+        webhooks_router,
+        tickets_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(ops_router)
     install_openapi(app)
+    from app.integrations.docs import install_docs
+
+    install_docs(app)
     _mount_spa(app)
     return app
 

@@ -48,6 +48,8 @@ def live_server(test_database_url: str, name: str) -> Iterator[LiveServer]:
         "DATABASE_URL": url,
         "RAPPORT_LOG_LEVEL": "warning",
         "RAPPORT_IN_PROCESS_WORKER": "false",
+        # webhook receivers in tests listen on 127.0.0.1
+        "RAPPORT_WEBHOOKS_ALLOW_PRIVATE": "true",
     }
     rapport = [sys.executable, "-m", "app.cli"]
     subprocess.run([*rapport, "migrate"], env=env, check=True, cwd=ROOT, capture_output=True)

@@ -121,7 +121,42 @@ async def _customer_records(session, a) -> dict:  # type: ignore[no-untyped-def]
     ids = {k: r.id for k, r in rows.items()}
     ids.update(await _pipeline_records(session, a, c.id))
     ids.update(await _cash_records(session, a, c.id))
+    ids.update(await _ticket_records(session, a, c.id))
     return ids
+
+
+async def _ticket_records(session, a, customer_id) -> dict:  # type: ignore[no-untyped-def]
+    """A ticket, SLA policy, business calendar, routing rule and intake form in A."""
+    from datetime import UTC, datetime
+
+    from app.models.ticket import BusinessCalendar, SlaPolicy, Ticket, TicketForm, TicketRoutingRule
+    from app.models.user import Team
+
+    team = Team(workspace_id=a.id, name="A service")
+    session.add(team)
+    await session.flush()
+    rows = {
+        "ticket_id": Ticket(
+            workspace_id=a.id,
+            number="A-000001",
+            customer_id=customer_id,
+            subject="A ticket",
+            channel="phone",
+            type="question",
+            sla_started_at=datetime.now(UTC),
+        ),
+        "policy_id": SlaPolicy(workspace_id=a.id, name="A policy"),
+        "calendar_id": BusinessCalendar(
+            workspace_id=a.id, name="A calendar", timezone="UTC", weekly_hours={}
+        ),
+        "routing_rule_id": TicketRoutingRule(
+            workspace_id=a.id, name="A rule", team_id=team.id, strategy="none"
+        ),
+        "form_id": TicketForm(workspace_id=a.id, name="A form", token="isolation-a-form"),
+    }
+    session.add_all(rows.values())
+    await session.flush()
+    return {k: r.id for k, r in rows.items()}
 
 
 async def _cash_records(session, a, customer_id) -> dict:  # type: ignore[no-untyped-def]
@@ -221,6 +256,28 @@ async def _pipeline_records(session, a, customer_id) -> dict:  # type: ignore[no
     return {k: r.id for k, r in rows.items()}
 
 
+async def _webhook_records(session, a) -> dict:  # type: ignore[no-untyped-def]
+    """A webhook endpoint and one of its deliveries in workspace A."""
+    from app.models.webhook import WebhookDelivery, WebhookEndpoint
+
+    endpoint = WebhookEndpoint(
+        workspace_id=a.id,
+        url="https://a.example/hooks",
+        event_types=["*"],
+        secret="whsec_AAAA",
+        active=True,
+        consecutive_failures=0,
+    )
+    session.add(endpoint)
+    await session.flush()
+    delivery = WebhookDelivery(
+        workspace_id=a.id, endpoint_id=endpoint.id, event_type="webhook.test", payload={}
+    )
+    session.add(delivery)
+    await session.flush()
+    return {"endpoint_id": endpoint.id, "delivery_id": delivery.id}
+
+
 async def test_foreign_ids_are_404_on_every_route(app, session, client_for) -> None:
     a = await create_workspace(session, "A")
     a_user = await create_user(session, a.id, role="sales")
@@ -241,6 +298,7 @@ async def test_foreign_ids_are_404_on_every_route(app, session, client_for) -> N
     await session.flush()
     ids = {"user_id": a_user.id, "team_id": a_team.id, "key_id": key_id, "entry_id": entry.id}
     ids.update(await _customer_records(session, a))
+    ids.update(await _webhook_records(session, a))
     b = await create_workspace(session, "B")
     await session.commit()
     client = await client_for(b.owner)
@@ -251,6 +309,8 @@ async def test_foreign_ids_are_404_on_every_route(app, session, client_for) -> N
         params = PARAM.findall(template)
         if not params or template.startswith("/api/v1/public/"):
             continue  # public routes take tokens, not workspace ids
+        if "/by-external-id/" in template:
+            continue  # keys, not ids: the same key in B is B's own row (tests/integrations)
         missing = [p for p in params if p not in ids]
         assert not missing, f"teach test_isolation how to make a {missing} for {template}"
         path = template

@@ -33,6 +33,8 @@ TASK_MODULES = [
     "app.pools.jobs",
     "app.contracts.jobs",
     "app.receivables.jobs",
+    "app.tickets.jobs",
+    "app.webhooks.jobs",
 ]
 
 

@@ -30,8 +30,26 @@ from app.models.pipeline import (
     Product,
 )
 from app.models.pool import Pool
+from app.models.ratelimit import RateLimitCounter
 from app.models.receivables import Installment, Invoice, Payment, PaymentAllocation
+from app.models.ticket import (
+    BusinessCalendar,
+    SlaPolicy,
+    Ticket,
+    TicketComment,
+    TicketCounter,
+    TicketForm,
+    TicketRoutingRule,
+    TicketStatusChange,
+    TicketSurvey,
+)
 from app.models.user import ApiKey, LoginFailure, Team, User, UserSession
+from app.models.webhook import (
+    WebhookCursor,
+    WebhookDelivery,
+    WebhookDeliveryAttempt,
+    WebhookEndpoint,
+)
 from app.models.workspace import Workspace
 
 __all__ = [
@@ -40,6 +58,7 @@ __all__ = [
     "AssignmentRule",
     "AuditEntry",
     "Base",
+    "BusinessCalendar",
     "Campaign",
     "Contact",
     "Contract",
@@ -70,11 +89,24 @@ __all__ = [
     "Pool",
     "Product",
     "PublicSubmission",
+    "RateLimitCounter",
+    "SlaPolicy",
     "Tag",
     "Task",
     "Team",
+    "Ticket",
+    "TicketComment",
+    "TicketCounter",
+    "TicketForm",
+    "TicketRoutingRule",
+    "TicketStatusChange",
+    "TicketSurvey",
     "User",
     "UserSession",
     "WebForm",
+    "WebhookCursor",
+    "WebhookDelivery",
+    "WebhookDeliveryAttempt",
+    "WebhookEndpoint",
     "Workspace",
 ]

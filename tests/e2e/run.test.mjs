@@ -4,3 +4,4 @@ import './smoke.e2e.mjs';
 import './customers.e2e.mjs';
 import './deal_to_cash.e2e.mjs';
 import './leads.e2e.mjs';
+import './webhooks.e2e.mjs';

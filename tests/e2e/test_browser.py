@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.live_server import LiveServer, live_server
+from tests.webhooks.worker import webhook_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = sorted((ROOT / "tests" / "e2e").glob("*.e2e.mjs"))
@@ -28,7 +29,10 @@ def _chromium() -> str | None:
 
 @pytest.fixture(scope="module")
 def server(database_url: str) -> Iterator[LiveServer]:
-    with live_server(database_url, "rapport_e2e") as live:
+    with (
+        live_server(database_url, "rapport_e2e") as live,
+        webhook_worker(live.database_url, ROOT / ".rapport" / "rapport_e2e-worker.log"),
+    ):
         yield live
 
 

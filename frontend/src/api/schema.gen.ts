@@ -280,6 +280,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/business-calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Calendars
+         * @description Business-hours calendars.
+         */
+        get: operations["business-calendars:list_calendars"];
+        put?: never;
+        /**
+         * Create Calendar
+         * @description Add a calendar: weekly hours (split periods allowed), holidays, make-up workdays.
+         */
+        post: operations["business-calendars:create_calendar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/business-calendars/{calendar_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Calendar
+         * @description One calendar.
+         */
+        get: operations["business-calendars:get_calendar"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Calendar
+         * @description Remove a calendar.
+         */
+        delete: operations["business-calendars:delete_calendar"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Calendar
+         * @description Change a calendar (lists given replace the stored ones).
+         */
+        patch: operations["business-calendars:update_calendar"];
+        trace?: never;
+    };
+    "/api/v1/business-calendars/{calendar_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview Calendar
+         * @description Try the calendar: when would `minutes` of working time from `start` be due?
+         */
+        get: operations["business-calendars:preview_calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns": {
         parameters: {
             query?: never;
@@ -361,6 +433,46 @@ export interface paths {
          */
         get: operations["contacts:list_contacts"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/batch/upsert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upsert Contacts
+         * @description Up to 1,000 contacts by external id.
+         */
+        post: operations["contacts:upsert_contacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/by-external-id/{source}/{external_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upsert Contact
+         * @description Create (201) or update (200) the contact with this external id.
+         */
+        put: operations["contacts:upsert_contact"];
         post?: never;
         delete?: never;
         options?: never;
@@ -620,6 +732,46 @@ export interface paths {
          * @description Create a customer; duplicates answer 409 with the candidates and their owners.
          */
         post: operations["customers:create_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/batch/upsert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upsert Customers
+         * @description Up to 1,000 customers by external id; a blocked duplicate fails its item only.
+         */
+        post: operations["customers:upsert_customers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/by-external-id/{source}/{external_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upsert Customer
+         * @description Create (201) or update (200) the customer with this external id; duplicate policy applies.
+         */
+        put: operations["customers:upsert_customer"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1635,6 +1787,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/batch/upsert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upsert Orders
+         * @description Up to 1,000 orders by external id, written in bulk; buyers matched as on create.
+         */
+        post: operations["orders:upsert_orders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/by-external-id/{source}/{external_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upsert Order
+         * @description Create (201) or update (200) the order with this external id; its customer is
+         *     matched by buyer id, phone, then e-mail.
+         */
+        put: operations["orders:upsert_order"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{order_id}": {
         parameters: {
             query?: never;
@@ -1694,6 +1887,47 @@ export interface paths {
          *     More than is outstanding is refused (409 exceeds_outstanding) unless `overpayment`.
          */
         post: operations["payments:create_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/batch/upsert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upsert Payments
+         * @description Up to 1,000 payments by external id, each allocated by the receivables rules.
+         */
+        post: operations["receivables:upsert_payments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/by-external-id/{source}/{external_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upsert Payment
+         * @description Record (201) a payment once, allocated as POST /payments does; a resend with the
+         *     same money answers 200, with other money 409 `payment_immutable`.
+         */
+        put: operations["receivables:upsert_payment"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1994,6 +2228,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/products/batch/upsert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upsert Products
+         * @description Up to 1,000 products by external id (managers, admins).
+         */
+        post: operations["products:upsert_products"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/by-external-id/{source}/{external_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upsert Product
+         * @description Create (201) or update (200) the product with this external id (managers, admins).
+         */
+        put: operations["products:upsert_product"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/products/{product_id}": {
         parameters: {
             query?: never;
@@ -2022,6 +2296,30 @@ export interface paths {
         patch: operations["products:update_product"];
         trace?: never;
     };
+    "/api/v1/public/csat/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Survey
+         * @description The satisfaction page's data (no login): ticket, state of the link.
+         */
+        get: operations["public:read_survey"];
+        put?: never;
+        /**
+         * Rate Ticket
+         * @description Rate a resolved ticket 1–5 with a comment (no login; the link works once).
+         */
+        post: operations["public:rate_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/forms/{token}/leads": {
         parameters: {
             query?: never;
@@ -2036,6 +2334,27 @@ export interface paths {
          * @description Public lead capture (no login): rate-limited, spam-trapped, assigned by the rules.
          */
         post: operations["public:submit_form"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/forms/{token}/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit Ticket
+         * @description Public ticket intake (no login): rate-limited, spam-trapped, matched to a customer
+         *     by phone or e-mail, routed by the rules.
+         */
+        post: operations["public:submit_ticket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2208,6 +2527,106 @@ export interface paths {
          * @description Change the customer levels or the duplicate policy (owners and admins).
          */
         patch: operations["settings:update_customer_settings"];
+        trace?: never;
+    };
+    "/api/v1/settings/rate-limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Rate Limits
+         * @description Requests allowed per API key (or user) and window, by bucket.
+         */
+        get: operations["settings:get_rate_limits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Rate Limits
+         * @description Change the rate limits of the workspace (owners and admins).
+         */
+        patch: operations["settings:update_rate_limits"];
+        trace?: never;
+    };
+    "/api/v1/settings/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Ticket Settings
+         * @description Ticket numbering, types, reopen window, survey validity, auto-close.
+         */
+        get: operations["settings:get_ticket_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Ticket Settings
+         * @description Change ticket settings (owners and admins).
+         */
+        patch: operations["settings:update_ticket_settings"];
+        trace?: never;
+    };
+    "/api/v1/sla-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Policies
+         * @description SLA policies in the order they are tried (level-specific ones win).
+         */
+        get: operations["sla-policies:list_policies"];
+        put?: never;
+        /**
+         * Create Policy
+         * @description Add an SLA policy (managers and admins).
+         */
+        post: operations["sla-policies:create_policy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla-policies/{policy_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Policy
+         * @description One SLA policy.
+         */
+        get: operations["sla-policies:get_policy"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Policy
+         * @description Remove an SLA policy.
+         */
+        delete: operations["sla-policies:delete_policy"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Policy
+         * @description Change an SLA policy; existing tickets keep their targets.
+         */
+        patch: operations["sla-policies:update_policy"];
         trace?: never;
     };
     "/api/v1/tags": {
@@ -2418,6 +2837,316 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ticket-forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Forms
+         * @description Public ticket intake forms.
+         */
+        get: operations["ticket-forms:list_forms"];
+        put?: never;
+        /**
+         * Create Form
+         * @description Create an intake form; post to `/public/forms/{token}/tickets` from your website.
+         */
+        post: operations["ticket-forms:create_form"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ticket-forms/{form_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Form
+         * @description Change an intake form (deactivate to stop submissions).
+         */
+        patch: operations["ticket-forms:update_form"];
+        trace?: never;
+    };
+    "/api/v1/ticket-routing-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Rules
+         * @description Routing rules in the order they are tried.
+         */
+        get: operations["ticket-routing-rules:list_rules"];
+        put?: never;
+        /**
+         * Create Rule
+         * @description Add a routing rule (managers and admins).
+         */
+        post: operations["ticket-routing-rules:create_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ticket-routing-rules/{routing_rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Rule
+         * @description Remove a routing rule.
+         */
+        delete: operations["ticket-routing-rules:delete_rule"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Rule
+         * @description Change a routing rule.
+         */
+        patch: operations["ticket-routing-rules:update_rule"];
+        trace?: never;
+    };
+    "/api/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Tickets
+         * @description Tickets in your scope; `cf.<key>=value` filters by custom fields.
+         */
+        get: operations["tickets:list_tickets"];
+        put?: never;
+        /**
+         * Create Ticket
+         * @description Open a ticket; without agent and team the routing rules place it. SLA clocks start.
+         */
+        post: operations["tickets:create_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Dashboard
+         * @description Service dashboard cards within your scope: open by priority, queues, breaches, CSAT.
+         */
+        get: operations["tickets:ticket_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/reports/csat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Csat Report
+         * @description Satisfaction: average and distribution (1–5) by team, agent and period.
+         */
+        get: operations["tickets:csat_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/reports/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sla Report
+         * @description SLA compliance (% of first responses and resolutions in time) by group and period.
+         */
+        get: operations["tickets:sla_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Ticket
+         * @description One ticket with its SLA clocks as of now.
+         */
+        get: operations["tickets:get_ticket"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Ticket
+         * @description Move a ticket to the recycle bin (managers and admins).
+         */
+        delete: operations["tickets:delete_ticket"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Ticket
+         * @description Change a ticket's fields (status and agent have their own actions).
+         */
+        patch: operations["tickets:update_ticket"];
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign Ticket
+         * @description Reassign (managers), take an unassigned ticket yourself, or route again.
+         */
+        post: operations["tickets:assign_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Comments
+         * @description The conversation, oldest first: public replies and internal notes.
+         */
+        get: operations["tickets:list_comments"];
+        put?: never;
+        /**
+         * Add Comment
+         * @description Reply publicly (the first reply meets the first-response target) or add a note.
+         */
+        post: operations["tickets:add_comment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket History
+         * @description Status history, oldest first.
+         */
+        get: operations["tickets:ticket_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/return-visit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log Return Visit
+         * @description Log the return visit (回访) with a satisfaction score; it joins the customer's
+         *     timeline as a `return_visit` follow-up and completes the scheduled task.
+         */
+        post: operations["tickets:log_return_visit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change Status
+         * @description Open, set pending (clocks pause), resolve (CSAT link, optional return visit), close,
+         *     or reopen within the window; `allowed_statuses` lists what is possible.
+         */
+        post: operations["tickets:change_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -2544,6 +3273,158 @@ export interface paths {
          * @description Create a public lead form; embed its token's URL on your website.
          */
         post: operations["web-forms:create_form"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhooks
+         * @description Webhook endpoints of the workspace.
+         */
+        get: operations["webhooks:list_webhooks"];
+        put?: never;
+        /**
+         * Create Webhook
+         * @description Add an endpoint; its signing secret is shown only in this answer.
+         */
+        post: operations["webhooks:create_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{endpoint_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Webhook
+         * @description One endpoint (without its secret).
+         */
+        get: operations["webhooks:get_webhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Webhook
+         * @description Remove an endpoint; nothing more is sent to it.
+         */
+        delete: operations["webhooks:delete_webhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Webhook
+         * @description Change the URL, description or event filter, or switch the endpoint on or off.
+         */
+        patch: operations["webhooks:update_webhook"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{endpoint_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhook Deliveries
+         * @description The endpoint's delivery log, newest first.
+         */
+        get: operations["webhooks:list_webhook_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{endpoint_id}/deliveries/{delivery_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Webhook Delivery
+         * @description One delivery with its payload and every attempt (status, latency, answer excerpt).
+         */
+        get: operations["webhooks:get_webhook_delivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{endpoint_id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeliver Webhook
+         * @description Send the message again now, with the same `webhook-id`.
+         */
+        post: operations["webhooks:redeliver_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{endpoint_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate Webhook Secret
+         * @description New signing secret; the old one also signs until the overlap ends. Shown only now.
+         */
+        post: operations["webhooks:rotate_webhook_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{endpoint_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send Test Event
+         * @description Queue a `webhook.test` message; follow it in the delivery log.
+         */
+        post: operations["webhooks:send_test_event"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3267,6 +4148,34 @@ export interface components {
          * @enum {string}
          */
         AuditSort: "occurred_at" | "-occurred_at";
+        /** BatchResult */
+        BatchResult: {
+            /**
+             * Created
+             * @description Items that created a row
+             */
+            created: number;
+            /**
+             * Failed
+             * @description Items refused (see their errors)
+             */
+            failed: number;
+            /**
+             * Items
+             * @description One result per item, in request order
+             */
+            items: components["schemas"]["ItemResult"][];
+            /**
+             * Unchanged
+             * @description Items equal to their row (nothing written)
+             */
+            unchanged: number;
+            /**
+             * Updated
+             * @description Items that changed an existing row
+             */
+            updated: number;
+        };
         /** BoardColumn */
         BoardColumn: {
             /**
@@ -3420,6 +4329,32 @@ export interface components {
              */
             mapping?: string | null;
         };
+        /** BucketLimit */
+        BucketLimit: {
+            /**
+             * Limit
+             * @description Requests allowed per window
+             */
+            limit: number;
+            /**
+             * Window Seconds
+             * @description Window length in seconds
+             */
+            window_seconds: number;
+        };
+        /** BucketLimitUpdate */
+        BucketLimitUpdate: {
+            /**
+             * Limit
+             * @description Requests allowed per window
+             */
+            limit: number;
+            /**
+             * Window Seconds
+             * @description Window length in seconds
+             */
+            window_seconds: number;
+        };
         /** BulkResult */
         BulkResult: {
             /**
@@ -3480,6 +4415,167 @@ export interface components {
              * @description New owner
              */
             to_user_id: string;
+        };
+        /**
+         * BusinessCalendar
+         * @example {
+         *       "holidays": [
+         *         {
+         *           "date": "2026-10-01",
+         *           "name": "国庆节"
+         *         }
+         *       ],
+         *       "id": "01a22ee7-e03d-71db-a860-82133b65732c",
+         *       "name": "上海客服中心 Shanghai service hours",
+         *       "timezone": "Asia/Shanghai",
+         *       "version": 1,
+         *       "weekly_hours": [
+         *         {
+         *           "periods": [
+         *             {
+         *               "end": "12:00",
+         *               "start": "09:00"
+         *             },
+         *             {
+         *               "end": "18:00",
+         *               "start": "13:30"
+         *             }
+         *           ],
+         *           "weekday": 1
+         *         }
+         *       ],
+         *       "workdays": [
+         *         {
+         *           "date": "2026-10-10",
+         *           "name": "国庆调休",
+         *           "periods": [
+         *             {
+         *               "end": "18:00",
+         *               "start": "09:00"
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        BusinessCalendar: {
+            /**
+             * Holidays
+             * @description Days off
+             */
+            holidays: components["schemas"]["HolidayRead"][];
+            /**
+             * Id
+             * Format: uuid
+             * @description Calendar id
+             */
+            id: string;
+            /**
+             * Name
+             * @description Name
+             */
+            name: string;
+            /**
+             * Timezone
+             * @description IANA time zone of the hours (default: the workspace's)
+             */
+            timezone: string;
+            /**
+             * Version
+             * @description Version
+             */
+            version: number;
+            /**
+             * Weekly Hours
+             * @description Hours per weekday (1–7)
+             */
+            weekly_hours: components["schemas"]["WeekdayHoursRead"][];
+            /**
+             * Workdays
+             * @description Make-up working days (调休)
+             */
+            workdays: components["schemas"]["MakeupWorkdayRead"][];
+        };
+        /** BusinessCalendarCreate */
+        BusinessCalendarCreate: {
+            /**
+             * Holidays
+             * @description Days off
+             */
+            holidays?: components["schemas"]["Holiday"][];
+            /**
+             * Name
+             * @description Name
+             */
+            name: string;
+            /**
+             * Timezone
+             * @description IANA zone (default: the workspace's)
+             */
+            timezone?: string | null;
+            /**
+             * Weekly Hours
+             * @description Hours per weekday
+             */
+            weekly_hours: components["schemas"]["WeekdayHours"][];
+            /**
+             * Workdays
+             * @description Make-up working days
+             */
+            workdays?: components["schemas"]["MakeupWorkday"][];
+        };
+        /** BusinessCalendarUpdate */
+        BusinessCalendarUpdate: {
+            /**
+             * Holidays
+             * @description Days off
+             */
+            holidays?: components["schemas"]["Holiday"][] | null;
+            /**
+             * Name
+             * @description Name
+             */
+            name?: string | null;
+            /**
+             * Timezone
+             * @description IANA zone
+             */
+            timezone?: string | null;
+            /**
+             * Weekly Hours
+             * @description Hours per weekday
+             */
+            weekly_hours?: components["schemas"]["WeekdayHours"][] | null;
+            /**
+             * Workdays
+             * @description Make-up working days
+             */
+            workdays?: components["schemas"]["MakeupWorkday"][] | null;
+        };
+        /** CalendarPreview */
+        CalendarPreview: {
+            /**
+             * Due At
+             * Format: date-time
+             * @description When that much working time has passed
+             */
+            due_at: string;
+            /**
+             * Due Local
+             * @description due_at in the calendar's zone, ISO 8601
+             */
+            due_local: string;
+            /**
+             * Minutes
+             * @description Working minutes added
+             */
+            minutes: number;
+            /**
+             * Start
+             * Format: date-time
+             * @description Start instant
+             */
+            start: string;
         };
         /** Campaign */
         Campaign: {
@@ -3755,6 +4851,11 @@ export interface components {
          * @enum {string}
          */
         CashInPeriod: "week" | "month";
+        /**
+         * ClockState
+         * @enum {string}
+         */
+        ClockState: "none" | "running" | "paused" | "met" | "breached";
         /** Collaborator */
         Collaborator: {
             /**
@@ -3794,6 +4895,62 @@ export interface components {
              */
             user_id: string;
         };
+        /** Comment */
+        Comment: {
+            /**
+             * Author Id
+             * @description Staff author; null: the customer
+             */
+            author_id: string | null;
+            /**
+             * Author Name
+             * @description Author's name as shown
+             */
+            author_name: string | null;
+            /**
+             * Body
+             * @description Text
+             */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Written at
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             * @description Comment id
+             */
+            id: string;
+            /**
+             * Ticket Id
+             * Format: uuid
+             * @description Ticket
+             */
+            ticket_id: string;
+            /** @description public (a reply the customer sees) or internal (a note for staff) */
+            visibility: components["schemas"]["CommentVisibility"];
+        };
+        /** CommentCreate */
+        CommentCreate: {
+            /**
+             * Body
+             * @description Text
+             */
+            body: string;
+            /**
+             * @description public reply (the first one stops the first-response clock) or internal
+             * @default public
+             */
+            visibility: components["schemas"]["CommentVisibility"];
+        };
+        /**
+         * CommentVisibility
+         * @enum {string}
+         */
+        CommentVisibility: "public" | "internal";
         /** Contact */
         Contact: {
             /**
@@ -3882,6 +5039,20 @@ export interface components {
              * @description WeChat id
              */
             wechat: string | null;
+        };
+        /** ContactBatch */
+        ContactBatch: {
+            /**
+             * All Or None
+             * @description Write nothing unless every item is valid (422 otherwise)
+             * @default false
+             */
+            all_or_none: boolean;
+            /**
+             * Items
+             * @description Items, each with its external_source and external_id
+             */
+            items: components["schemas"]["ContactUpsert"][];
         };
         /** ContactCreate */
         ContactCreate: {
@@ -3988,6 +5159,81 @@ export interface components {
              * @description Phones
              */
             phones?: string[] | null;
+            /**
+             * Title
+             * @description Job title
+             */
+            title?: string | null;
+            /**
+             * Wechat
+             * @description WeChat id
+             */
+            wechat?: string | null;
+        };
+        /**
+         * ContactUpsert
+         * @description A contact as an integration sends it: its customer by id or by the customer's
+         *     external id in the same source system.
+         */
+        ContactUpsert: {
+            /**
+             * Birthday
+             * @description Birthday
+             */
+            birthday?: string | null;
+            /**
+             * Custom Fields
+             * @description Custom fields
+             */
+            custom_fields?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Customer External Id
+             * @description Or the customer's id in the same source system (external_source)
+             */
+            customer_external_id?: string | null;
+            /**
+             * Customer Id
+             * @description The contact's customer
+             */
+            customer_id?: string | null;
+            /**
+             * Email
+             * @description E-mail
+             */
+            email?: string | null;
+            /**
+             * External Id
+             * @description External id
+             */
+            external_id?: string | null;
+            /**
+             * External Source
+             * @description Source
+             */
+            external_source?: string | null;
+            /**
+             * Is Primary
+             * @description Primary contact
+             * @default false
+             */
+            is_primary: boolean;
+            /**
+             * Name
+             * @description Name
+             */
+            name: string;
+            /**
+             * Notes
+             * @description Notes
+             */
+            notes?: string | null;
+            /**
+             * Phones
+             * @description Phones
+             */
+            phones?: string[];
             /**
              * Title
              * @description Job title
@@ -4404,6 +5650,79 @@ export interface components {
             /** @description The converted lead */
             lead: components["schemas"]["Lead"];
         };
+        /**
+         * CsatGroup
+         * @enum {string}
+         */
+        CsatGroup: "none" | "team" | "assignee";
+        /** CsatRating */
+        CsatRating: {
+            /**
+             * Comment
+             * @description Comment
+             */
+            comment?: string | null;
+            /**
+             * Rating
+             * @description 1 (very unhappy) … 5 (very happy)
+             */
+            rating: number;
+        };
+        /**
+         * CsatReportRow
+         * @example {
+         *       "average": 4.38,
+         *       "distribution": {
+         *         "1": 0,
+         *         "2": 0,
+         *         "3": 1,
+         *         "4": 3,
+         *         "5": 4
+         *       },
+         *       "group": "01a22ee7-e076-72e1-908c-8728cd56e581",
+         *       "period_start": "2026-11-01",
+         *       "responses": 8
+         *     }
+         */
+        CsatReportRow: {
+            /**
+             * Average
+             * @description Average rating 1–5
+             */
+            average: number | null;
+            /**
+             * Distribution
+             * @description Ratings per score, keys '1'…'5'
+             */
+            distribution: {
+                [key: string]: number;
+            };
+            /**
+             * Group
+             * @description Team id or agent id (null: none / all)
+             */
+            group: string | null;
+            /**
+             * Period Start
+             * @description First day of the period (workspace zone)
+             */
+            period_start: string | null;
+            /**
+             * Responses
+             * @description Ratings
+             */
+            responses: number;
+        };
+        /**
+         * CsatSource
+         * @enum {string}
+         */
+        CsatSource: "csat" | "return_visit";
+        /**
+         * CsatState
+         * @enum {string}
+         */
+        CsatState: "open" | "rated" | "expired";
         /** CustomField */
         CustomField: {
             /**
@@ -4702,6 +6021,20 @@ export interface components {
              */
             website: string | null;
         };
+        /** CustomerBatch */
+        CustomerBatch: {
+            /**
+             * All Or None
+             * @description Write nothing unless every item is valid (422 otherwise)
+             * @default false
+             */
+            all_or_none: boolean;
+            /**
+             * Items
+             * @description Items, each with its external_source and external_id
+             */
+            items: components["schemas"]["CustomerCreate"][];
+        };
         /** CustomerCreate */
         CustomerCreate: {
             /**
@@ -4974,10 +6307,100 @@ export interface components {
             website?: string | null;
         };
         /**
+         * Dashboard
+         * @example {
+         *       "breached_open": 1,
+         *       "breaches_last_7_days": 3,
+         *       "breaching_soon": 2,
+         *       "csat_average_30_days": 4.35,
+         *       "csat_responses_30_days": 23,
+         *       "mine_open": 4,
+         *       "open_by_priority": {
+         *         "high": 3,
+         *         "low": 1,
+         *         "normal": 6,
+         *         "urgent": 2
+         *       },
+         *       "open_by_status": {
+         *         "new": 2,
+         *         "open": 7,
+         *         "pending": 3
+         *       },
+         *       "resolved_last_7_days": 18,
+         *       "unassigned": 1
+         *     }
+         */
+        Dashboard: {
+            /**
+             * Breached Open
+             * @description Open tickets with a missed target
+             */
+            breached_open: number;
+            /**
+             * Breaches Last 7 Days
+             * @description SLA breaches on tickets created in 7 days
+             */
+            breaches_last_7_days: number;
+            /**
+             * Breaching Soon
+             * @description Running clocks past their warning, not yet due
+             */
+            breaching_soon: number;
+            /**
+             * Csat Average 30 Days
+             * @description Average CSAT rating, 30 days
+             */
+            csat_average_30_days: number | null;
+            /**
+             * Csat Responses 30 Days
+             * @description CSAT ratings received, 30 days
+             */
+            csat_responses_30_days: number;
+            /**
+             * Mine Open
+             * @description Open tickets assigned to you
+             */
+            mine_open: number;
+            /**
+             * Open By Priority
+             * @description Open tickets (new, open, pending) per priority
+             */
+            open_by_priority: {
+                [key: string]: number;
+            };
+            /**
+             * Open By Status
+             * @description Open tickets per status
+             */
+            open_by_status: {
+                [key: string]: number;
+            };
+            /**
+             * Resolved Last 7 Days
+             * @description Tickets resolved in the last 7 days
+             */
+            resolved_last_7_days: number;
+            /**
+             * Unassigned
+             * @description Open tickets without an agent
+             */
+            unassigned: number;
+        };
+        /**
          * DealStatus
          * @enum {string}
          */
         DealStatus: "open" | "won" | "lost";
+        /**
+         * DeliveryStatus
+         * @enum {string}
+         */
+        DeliveryStatus: "pending" | "delivered" | "failed";
+        /**
+         * DisabledReason
+         * @enum {string}
+         */
+        DisabledReason: "manual" | "gone" | "failing";
         /** Dispute */
         Dispute: {
             /**
@@ -5211,7 +6634,7 @@ export interface components {
             entity_id: string;
             /**
              * Id
-             * @description Position in the workspace's stream (increasing)
+             * @description Event id, unique; the feed is in commit-safe order, which is not always the order of ids
              */
             id: number;
             /**
@@ -5324,6 +6747,34 @@ export interface components {
              * @description Receiving user
              */
             to_user_id: string;
+        };
+        /** Holiday */
+        Holiday: {
+            /**
+             * Date
+             * Format: date
+             * @description Day off
+             */
+            date: string;
+            /**
+             * Name
+             * @description e.g. 国庆节
+             */
+            name?: string | null;
+        };
+        /** HolidayRead */
+        HolidayRead: {
+            /**
+             * Date
+             * Format: date
+             * @description Day off
+             */
+            date: string;
+            /**
+             * Name
+             * @description Name
+             */
+            name: string | null;
         };
         /** ImportCounts */
         ImportCounts: {
@@ -5997,6 +7448,39 @@ export interface components {
              */
             reason: string;
         };
+        /** ItemResult */
+        ItemResult: {
+            /**
+             * Code
+             * @description Stable error code when the item failed
+             */
+            code: string | null;
+            /**
+             * Created
+             * @description A new row (false: an existing row was updated)
+             */
+            created: boolean;
+            /**
+             * Detail
+             * @description What went wrong, in English
+             */
+            detail: string | null;
+            /**
+             * Errors
+             * @description Field errors of the item, paths like `body.items.3.name`
+             */
+            errors: components["schemas"]["FieldError"][];
+            /**
+             * Id
+             * @description The row's id; null when the item failed
+             */
+            id: string | null;
+            /**
+             * Index
+             * @description Position of the item in the request
+             */
+            index: number;
+        };
         /** Lead */
         Lead: {
             /**
@@ -6403,6 +7887,44 @@ export interface components {
              * @description Order
              */
             position?: number | null;
+        };
+        /** MakeupWorkday */
+        MakeupWorkday: {
+            /**
+             * Date
+             * Format: date
+             * @description Worked day (调休), usually a Saturday or Sunday
+             */
+            date: string;
+            /**
+             * Name
+             * @description e.g. 国庆调休
+             */
+            name?: string | null;
+            /**
+             * Periods
+             * @description Working periods
+             */
+            periods: components["schemas"]["Period"][];
+        };
+        /** MakeupWorkdayRead */
+        MakeupWorkdayRead: {
+            /**
+             * Date
+             * Format: date
+             * @description Worked day
+             */
+            date: string;
+            /**
+             * Name
+             * @description Name
+             */
+            name: string | null;
+            /**
+             * Periods
+             * @description Working periods
+             */
+            periods: components["schemas"]["PeriodRead"][];
         };
         /**
          * MatchPolicy
@@ -7094,6 +8616,20 @@ export interface components {
              */
             version: number;
         };
+        /** OrderBatch */
+        OrderBatch: {
+            /**
+             * All Or None
+             * @description Write nothing unless every item is valid (422 otherwise)
+             * @default false
+             */
+            all_or_none: boolean;
+            /**
+             * Items
+             * @description Items, each with its external_source and external_id
+             */
+            items: components["schemas"]["OrderCreate"][];
+        };
         /** OrderCreate */
         OrderCreate: {
             /**
@@ -7338,6 +8874,24 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[BusinessCalendar] */
+        Page_BusinessCalendar_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["BusinessCalendar"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
         /** Page[Campaign] */
         Page_Campaign_: {
             /**
@@ -7345,6 +8899,24 @@ export interface components {
              * @description The rows of this page
              */
             data: components["schemas"]["Campaign"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[Comment] */
+        Page_Comment_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["Comment"][];
             /**
              * Has More
              * @description Whether another page follows
@@ -7680,6 +9252,42 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[RoutingRule] */
+        Page_RoutingRule_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["RoutingRule"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[SlaPolicy] */
+        Page_SlaPolicy_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["SlaPolicy"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
         /** Page[Tag] */
         Page_Tag_: {
             /**
@@ -7734,6 +9342,42 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[TicketForm] */
+        Page_TicketForm_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["TicketForm"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[Ticket] */
+        Page_Ticket_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["Ticket"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
         /** Page[TimelineItem] */
         Page_TimelineItem_: {
             /**
@@ -7777,6 +9421,42 @@ export interface components {
              * @description The rows of this page
              */
             data: components["schemas"]["WebForm"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[WebhookDelivery] */
+        Page_WebhookDelivery_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["WebhookDelivery"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[WebhookEndpoint] */
+        Page_WebhookEndpoint_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["WebhookEndpoint"][];
             /**
              * Has More
              * @description Whether another page follows
@@ -7849,6 +9529,16 @@ export interface components {
              */
             customer_name: string | null;
             /**
+             * External Id
+             * @description Its id there
+             */
+            external_id: string | null;
+            /**
+             * External Source
+             * @description System it came from (bank feed, ERP)
+             */
+            external_source: string | null;
+            /**
              * Id
              * Format: uuid
              * @description Payment id
@@ -7918,6 +9608,20 @@ export interface components {
              */
             installment_number: number;
         };
+        /** PaymentBatch */
+        PaymentBatch: {
+            /**
+             * All Or None
+             * @description Write nothing unless every item is valid (422 otherwise)
+             * @default false
+             */
+            all_or_none: boolean;
+            /**
+             * Items
+             * @description Items, each with its external_source and external_id
+             */
+            items: components["schemas"]["PaymentUpsert"][];
+        };
         /** PaymentCreate */
         PaymentCreate: {
             /**
@@ -7942,6 +9646,16 @@ export interface components {
              * @example CNY
              */
             currency: string;
+            /**
+             * External Id
+             * @description Its id there
+             */
+            external_id?: string | null;
+            /**
+             * External Source
+             * @description System it came from (bank feed, ERP)
+             */
+            external_source?: string | null;
             /** @description How it was paid */
             method: components["schemas"]["PaymentMethod"];
             /**
@@ -8023,6 +9737,69 @@ export interface components {
          * @enum {string}
          */
         PaymentSort: "received_on" | "-received_on" | "created_at" | "-created_at" | "amount" | "-amount";
+        /**
+         * PaymentUpsert
+         * @description A payment as a bank feed or ERP sends it. Once recorded, its money (contract, amount,
+         *     currency, date, allocation) is fixed: a resend with other money is refused
+         *     (`payment_immutable`; void it and send a new one); reference and notes may change.
+         */
+        PaymentUpsert: {
+            /**
+             * Allocations
+             * @description Where the money goes; omit to allocate oldest installment first
+             */
+            allocations?: components["schemas"]["AllocationRequest"][] | null;
+            /**
+             * Amount
+             * @description Amount received
+             */
+            amount: number | string;
+            /**
+             * Contract Id
+             * Format: uuid
+             * @description Contract paid for
+             */
+            contract_id: string;
+            /**
+             * Currency
+             * @description Must be the contract's currency
+             * @example CNY
+             */
+            currency: string;
+            /**
+             * External Id
+             * @description Its id there
+             */
+            external_id?: string | null;
+            /**
+             * External Source
+             * @description System it came from (bank feed, ERP)
+             */
+            external_source?: string | null;
+            /** @description How it was paid */
+            method: components["schemas"]["PaymentMethod"];
+            /**
+             * Notes
+             * @description Notes
+             */
+            notes?: string | null;
+            /**
+             * Overpayment
+             * @description Accept more than is outstanding; the rest stays on the payment as credit
+             * @default false
+             */
+            overpayment: boolean;
+            /**
+             * Received On
+             * @description Received on (default: today)
+             */
+            received_on?: string | null;
+            /**
+             * Reference
+             * @description Bank reference
+             */
+            reference?: string | null;
+        };
         /** PaymentVoid */
         PaymentVoid: {
             /**
@@ -8030,6 +9807,32 @@ export interface components {
              * @description Why (audited)
              */
             reason: string;
+        };
+        /** Period */
+        Period: {
+            /**
+             * End
+             * @description Local end, HH:MM (24:00 = midnight)
+             */
+            end: string;
+            /**
+             * Start
+             * @description Local start, HH:MM
+             */
+            start: string;
+        };
+        /** PeriodRead */
+        PeriodRead: {
+            /**
+             * End
+             * @description Local end, HH:MM
+             */
+            end: string;
+            /**
+             * Start
+             * @description Local start, HH:MM
+             */
+            start: string;
         };
         /** Pipeline */
         Pipeline: {
@@ -8630,6 +10433,20 @@ export interface components {
              */
             version: number;
         };
+        /** ProductBatch */
+        ProductBatch: {
+            /**
+             * All Or None
+             * @description Write nothing unless every item is valid (422 otherwise)
+             * @default false
+             */
+            all_or_none: boolean;
+            /**
+             * Items
+             * @description Items, each with its external_source and external_id
+             */
+            items: components["schemas"]["ProductCreate"][];
+        };
         /** ProductCreate */
         ProductCreate: {
             /**
@@ -8776,6 +10593,111 @@ export interface components {
              */
             website?: string | null;
         };
+        /** PublicSurvey */
+        PublicSurvey: {
+            /**
+             * Comment
+             * @description The comment given
+             */
+            comment: string | null;
+            /**
+             * Expires At
+             * Format: date-time
+             * @description The link works until then
+             */
+            expires_at: string;
+            /**
+             * Rating
+             * @description The rating given
+             */
+            rating: number | null;
+            /** @description open (can rate), rated, expired */
+            state: components["schemas"]["CsatState"];
+            /**
+             * Subject
+             * @description Ticket subject
+             */
+            subject: string;
+            /**
+             * Ticket Number
+             * @description Ticket number
+             */
+            ticket_number: string;
+            /**
+             * Workspace Name
+             * @description Who asks
+             */
+            workspace_name: string;
+        };
+        /** PublicTicket */
+        PublicTicket: {
+            /**
+             * Company
+             * @description Company
+             */
+            company?: string | null;
+            /**
+             * Description
+             * @description What happened
+             */
+            description?: string | null;
+            /**
+             * Email
+             * @description E-mail
+             */
+            email?: string | null;
+            /**
+             * Name
+             * @description Your name
+             */
+            name: string;
+            /**
+             * Phone
+             * @description Phone
+             */
+            phone?: string | null;
+            /**
+             * Subject
+             * @description Subject
+             */
+            subject: string;
+            /**
+             * Website
+             * @description Leave empty (spam trap)
+             */
+            website?: string | null;
+        };
+        /** PublicTicketAccepted */
+        PublicTicketAccepted: {
+            /**
+             * Accepted
+             * @description The request was received
+             */
+            accepted: boolean;
+            /**
+             * Number
+             * @description Ticket number to quote when asking about it
+             */
+            number: string | null;
+        };
+        /** RateLimits */
+        RateLimits: {
+            /** @description Batch upserts, per API key or user */
+            batch: components["schemas"]["BucketLimit"];
+            /** @description GET requests, per API key or user */
+            read: components["schemas"]["BucketLimit"];
+            /** @description Other requests, per API key or user */
+            write: components["schemas"]["BucketLimit"];
+        };
+        /** RateLimitsUpdate */
+        RateLimitsUpdate: {
+            /** @description Batch upserts */
+            batch?: components["schemas"]["BucketLimitUpdate"] | null;
+            /** @description GET requests */
+            read?: components["schemas"]["BucketLimitUpdate"] | null;
+            /** @description Other requests */
+            write?: components["schemas"]["BucketLimitUpdate"] | null;
+        };
         /** ReclaimDue */
         ReclaimDue: {
             /**
@@ -8831,6 +10753,39 @@ export interface components {
             reason: string;
         };
         /**
+         * ReportGroup
+         * @enum {string}
+         */
+        ReportGroup: "none" | "team" | "assignee" | "priority";
+        /**
+         * ReportPeriod
+         * @enum {string}
+         */
+        ReportPeriod: "none" | "day" | "week" | "month";
+        /** ReturnVisitCreate */
+        ReturnVisitCreate: {
+            /**
+             * Contact Id
+             * @description Contact spoken to
+             */
+            contact_id?: string | null;
+            /**
+             * Content
+             * @description What the customer said
+             */
+            content: string;
+            /**
+             * Occurred At
+             * @description When (default: now)
+             */
+            occurred_at?: string | null;
+            /**
+             * Satisfaction
+             * @description Satisfaction 1–5
+             */
+            satisfaction: number;
+        };
+        /**
          * Role
          * @enum {string}
          */
@@ -8855,6 +10810,170 @@ export interface components {
              */
             data: components["schemas"]["RoleInfo"][];
         };
+        /** RotateSecret */
+        RotateSecret: {
+            /**
+             * Overlap Hours
+             * @description Hours the previous secret keeps signing beside the new one (0 = none)
+             * @default 24
+             */
+            overlap_hours: number;
+        };
+        /** RoutingConditions */
+        RoutingConditions: {
+            /**
+             * Channels
+             * @description Channel is one of
+             */
+            channels?: components["schemas"]["TicketChannel"][];
+            /**
+             * Customer Levels
+             * @description The customer's level is one of
+             */
+            customer_levels?: string[];
+            /**
+             * Types
+             * @description Type is one of
+             */
+            types?: string[];
+        };
+        /** RoutingConditionsRead */
+        RoutingConditionsRead: {
+            /**
+             * Channels
+             * @description Channel is one of (empty: any)
+             */
+            channels: components["schemas"]["TicketChannel"][];
+            /**
+             * Customer Levels
+             * @description Customer level is one of (empty: any)
+             */
+            customer_levels: string[];
+            /**
+             * Types
+             * @description Type is one of (empty: any)
+             */
+            types: string[];
+        };
+        /** RoutingRule */
+        RoutingRule: {
+            /**
+             * Active
+             * @description Applied to new tickets
+             */
+            active: boolean;
+            /**
+             * Capacity
+             * @description Skip agents with this many open tickets
+             */
+            capacity: number | null;
+            /** @description All given conditions must match */
+            conditions: components["schemas"]["RoutingConditionsRead"];
+            /**
+             * Id
+             * Format: uuid
+             * @description Rule id
+             */
+            id: string;
+            /**
+             * Name
+             * @description Name
+             */
+            name: string;
+            /**
+             * Position
+             * @description Order tried (lowest first)
+             */
+            position: number;
+            /** @description round_robin / least_loaded among the team's active members, or none (the team's unassigned queue) */
+            strategy: components["schemas"]["RoutingStrategy"];
+            /**
+             * Team Id
+             * Format: uuid
+             * @description Team the ticket goes to
+             */
+            team_id: string;
+            /**
+             * Version
+             * @description Version
+             */
+            version: number;
+        };
+        /** RoutingRuleCreate */
+        RoutingRuleCreate: {
+            /**
+             * Active
+             * @description Active
+             * @default true
+             */
+            active: boolean;
+            /**
+             * Capacity
+             * @description Max open tickets
+             */
+            capacity?: number | null;
+            /** @description Conditions */
+            conditions?: components["schemas"]["RoutingConditions"];
+            /**
+             * Name
+             * @description Name
+             */
+            name: string;
+            /**
+             * Position
+             * @description Order
+             * @default 0
+             */
+            position: number;
+            /**
+             * @description Strategy
+             * @default round_robin
+             */
+            strategy: components["schemas"]["RoutingStrategy"];
+            /**
+             * Team Id
+             * Format: uuid
+             * @description Team
+             */
+            team_id: string;
+        };
+        /** RoutingRuleUpdate */
+        RoutingRuleUpdate: {
+            /**
+             * Active
+             * @description Active
+             */
+            active?: boolean | null;
+            /**
+             * Capacity
+             * @description Max open tickets
+             */
+            capacity?: number | null;
+            /** @description Conditions */
+            conditions?: components["schemas"]["RoutingConditions"] | null;
+            /**
+             * Name
+             * @description Name
+             */
+            name?: string | null;
+            /**
+             * Position
+             * @description Order
+             */
+            position?: number | null;
+            /** @description Strategy */
+            strategy?: components["schemas"]["RoutingStrategy"] | null;
+            /**
+             * Team Id
+             * @description Team
+             */
+            team_id?: string | null;
+        };
+        /**
+         * RoutingStrategy
+         * @enum {string}
+         */
+        RoutingStrategy: "round_robin" | "least_loaded" | "none";
         /** RuleConditions */
         RuleConditions: {
             /**
@@ -8939,6 +11058,281 @@ export interface components {
              */
             workspace_name: string;
         };
+        /** SlaClock */
+        SlaClock: {
+            /**
+             * Breached
+             * @description The target was or is missed
+             */
+            breached: boolean;
+            /**
+             * Due At
+             * @description When the target is due (working hours of the policy's calendar); while paused, the due time if the clock resumed now
+             */
+            due_at: string | null;
+            /**
+             * Met At
+             * @description When it was met (first reply / resolution)
+             */
+            met_at: string | null;
+            /**
+             * Remaining Seconds
+             * @description Working seconds left (negative: overdue by that much); null without a target or once met
+             */
+            remaining_seconds: number | null;
+            /** @description none (no target), running, paused (pending on the customer), met (in time), breached (late, whether or not met since) */
+            state: components["schemas"]["ClockState"];
+            /**
+             * Target Minutes
+             * @description Working minutes allowed; null: no target
+             */
+            target_minutes: number | null;
+        };
+        /**
+         * SlaPolicy
+         * @example {
+         *       "active": true,
+         *       "calendar_id": "01a22ee7-e03d-71db-a860-82133b65732c",
+         *       "customer_levels": [
+         *         "A"
+         *       ],
+         *       "id": "01a22ee7-e055-73da-963f-d5271ea860c5",
+         *       "name": "大客户 Key accounts",
+         *       "position": 0,
+         *       "targets": {
+         *         "normal": {
+         *           "first_response_minutes": 60,
+         *           "resolution_minutes": 960
+         *         },
+         *         "urgent": {
+         *           "first_response_minutes": 15,
+         *           "resolution_minutes": 240
+         *         }
+         *       },
+         *       "version": 1,
+         *       "warning_minutes": 15
+         *     }
+         */
+        SlaPolicy: {
+            /**
+             * Active
+             * @description Applied to new tickets
+             */
+            active: boolean;
+            /**
+             * Calendar Id
+             * @description Business calendar; null: the clock runs around the clock
+             */
+            calendar_id: string | null;
+            /**
+             * Customer Levels
+             * @description Customer levels it applies to; empty: every customer (fallback)
+             */
+            customer_levels: string[];
+            /**
+             * Id
+             * Format: uuid
+             * @description Policy id
+             */
+            id: string;
+            /**
+             * Name
+             * @description Name
+             */
+            name: string;
+            /**
+             * Position
+             * @description Order tried (lowest first; level-specific policies win)
+             */
+            position: number;
+            /**
+             * Targets
+             * @description Targets per priority; a missing priority has no SLA
+             */
+            targets: {
+                [key: string]: components["schemas"]["SlaTargetRead"];
+            };
+            /**
+             * Version
+             * @description Version
+             */
+            version: number;
+            /**
+             * Warning Minutes
+             * @description Warn this many working minutes before due
+             */
+            warning_minutes: number;
+        };
+        /** SlaPolicyCreate */
+        SlaPolicyCreate: {
+            /**
+             * Active
+             * @description Active
+             * @default true
+             */
+            active: boolean;
+            /**
+             * Calendar Id
+             * @description Business calendar
+             */
+            calendar_id?: string | null;
+            /**
+             * Customer Levels
+             * @description Customer levels; empty: all
+             */
+            customer_levels?: string[];
+            /**
+             * Name
+             * @description Name
+             */
+            name: string;
+            /**
+             * Position
+             * @description Order
+             * @default 0
+             */
+            position: number;
+            /**
+             * Targets
+             * @description Targets per priority
+             */
+            targets: {
+                [key: string]: components["schemas"]["SlaTarget"];
+            };
+            /**
+             * Warning Minutes
+             * @description Warning lead
+             * @default 30
+             */
+            warning_minutes: number;
+        };
+        /** SlaPolicyUpdate */
+        SlaPolicyUpdate: {
+            /**
+             * Active
+             * @description Active
+             */
+            active?: boolean | null;
+            /**
+             * Calendar Id
+             * @description Business calendar
+             */
+            calendar_id?: string | null;
+            /**
+             * Customer Levels
+             * @description Customer levels; empty: all
+             */
+            customer_levels?: string[] | null;
+            /**
+             * Name
+             * @description Name
+             */
+            name?: string | null;
+            /**
+             * Position
+             * @description Order
+             */
+            position?: number | null;
+            /**
+             * Targets
+             * @description Targets per priority
+             */
+            targets?: {
+                [key: string]: components["schemas"]["SlaTarget"];
+            } | null;
+            /**
+             * Warning Minutes
+             * @description Warning
+             */
+            warning_minutes?: number | null;
+        };
+        /**
+         * SlaReportRow
+         * @example {
+         *       "first_response_breached": 2,
+         *       "first_response_compliance": 83.3,
+         *       "first_response_met": 10,
+         *       "group": "urgent",
+         *       "period_start": "2026-11-02",
+         *       "resolution_breached": 1,
+         *       "resolution_compliance": 90,
+         *       "resolution_met": 9,
+         *       "tickets": 12
+         *     }
+         */
+        SlaReportRow: {
+            /**
+             * First Response Breached
+             * @description First responses late or overdue
+             */
+            first_response_breached: number;
+            /**
+             * First Response Compliance
+             * @description met / (met + breached) in percent; null with nothing decided
+             */
+            first_response_compliance: number | null;
+            /**
+             * First Response Met
+             * @description First responses in time
+             */
+            first_response_met: number;
+            /**
+             * Group
+             * @description Team id, assignee id or priority (null: none / all)
+             */
+            group: string | null;
+            /**
+             * Period Start
+             * @description First day of the period (workspace zone)
+             */
+            period_start: string | null;
+            /**
+             * Resolution Breached
+             * @description Resolutions late or overdue
+             */
+            resolution_breached: number;
+            /**
+             * Resolution Compliance
+             * @description Percent, as above
+             */
+            resolution_compliance: number | null;
+            /**
+             * Resolution Met
+             * @description Resolutions in time
+             */
+            resolution_met: number;
+            /**
+             * Tickets
+             * @description Tickets created
+             */
+            tickets: number;
+        };
+        /** SlaTarget */
+        SlaTarget: {
+            /**
+             * First Response Minutes
+             * @description Working minutes to the first reply
+             */
+            first_response_minutes?: number | null;
+            /**
+             * Resolution Minutes
+             * @description Working minutes to resolution
+             */
+            resolution_minutes?: number | null;
+        };
+        /** SlaTargetRead */
+        SlaTargetRead: {
+            /**
+             * First Response Minutes
+             * @description Working minutes to the first reply
+             */
+            first_response_minutes: number | null;
+            /**
+             * Resolution Minutes
+             * @description Working minutes to resolution
+             */
+            resolution_minutes: number | null;
+        };
         /**
          * StageKind
          * @enum {string}
@@ -8999,6 +11393,55 @@ export interface components {
              * @description Stage name (zh-CN)
              */
             stage_name_zh: string;
+        };
+        /** StatusChange */
+        StatusChange: {
+            /**
+             * Note
+             * @description Why (in the history)
+             */
+            note?: string | null;
+            /**
+             * Return Visit Assignee Id
+             * @description Who makes the return visit (default: the assignee)
+             */
+            return_visit_assignee_id?: string | null;
+            /**
+             * Return Visit At
+             * @description With `resolved`: schedule a return visit (回访) task at this time
+             */
+            return_visit_at?: string | null;
+            /** @description Target status; reopening is `open` from resolved/closed */
+            status: components["schemas"]["TicketStatus"];
+        };
+        /** StatusHistoryItem */
+        StatusHistoryItem: {
+            /**
+             * Actor Id
+             * @description Who (null: the system or the public)
+             */
+            actor_id: string | null;
+            /**
+             * At
+             * Format: date-time
+             * @description When
+             */
+            at: string;
+            /** @description Before (null: created) */
+            from_status: components["schemas"]["TicketStatus"] | null;
+            /**
+             * Id
+             * Format: uuid
+             * @description History entry id
+             */
+            id: string;
+            /**
+             * Note
+             * @description Why
+             */
+            note: string | null;
+            /** @description After */
+            to_status: components["schemas"]["TicketStatus"];
         };
         /**
          * Strategy
@@ -9264,6 +11707,676 @@ export interface components {
              */
             parent_id?: string | null;
         };
+        /**
+         * Ticket
+         * @example {
+         *       "allowed_statuses": [
+         *         "open",
+         *         "pending",
+         *         "resolved",
+         *         "closed"
+         *       ],
+         *       "assignee_id": "01a22ee7-e076-72e1-908c-8728cd56e581",
+         *       "assignment_note": "rule 'Everything to service', round-robin, next after 孙悦",
+         *       "channel": "phone",
+         *       "created_at": "2026-11-02T02:00:00Z",
+         *       "created_by": "01a22ee7-dd55-71c3-9ae5-0f7601227448",
+         *       "custom_fields": {},
+         *       "customer_id": "01a22ee7-dd55-71c3-9ae5-0f7601227445",
+         *       "customer_name": "上海浦江精密机械有限公司",
+         *       "description": "3 号机床主轴运行时有异响",
+         *       "first_response_breached": false,
+         *       "first_response_due_at": "2026-11-02T03:00:00Z",
+         *       "id": "01a22ee7-e03d-71db-a860-82133b65732c",
+         *       "number": "GD-000123",
+         *       "priority": "high",
+         *       "reopened_count": 0,
+         *       "requester_name": "王先生",
+         *       "requester_phone": "13805740001",
+         *       "resolution_breached": false,
+         *       "resolution_due_at": "2026-11-03T02:30:00Z",
+         *       "routing_rule_id": "01a22ee7-dd55-71c3-9ae5-0f7601227447",
+         *       "sla": {
+         *         "first_response": {
+         *           "breached": false,
+         *           "due_at": "2026-11-02T03:00:00Z",
+         *           "remaining_seconds": 1260,
+         *           "state": "running",
+         *           "target_minutes": 60
+         *         },
+         *         "paused": false,
+         *         "paused_seconds": 0,
+         *         "policy_id": "01a22ee7-e055-73da-963f-d5271ea860c5",
+         *         "resolution": {
+         *           "breached": false,
+         *           "due_at": "2026-11-03T02:30:00Z",
+         *           "remaining_seconds": 27060,
+         *           "state": "running",
+         *           "target_minutes": 480
+         *         }
+         *       },
+         *       "status": "new",
+         *       "subject": "数控机床主轴异响",
+         *       "tag_ids": [],
+         *       "team_id": "01a22ee7-dd55-71c3-9ae5-0f7601227446",
+         *       "type": "repair",
+         *       "updated_at": "2026-11-02T02:00:00Z",
+         *       "version": 1
+         *     }
+         */
+        Ticket: {
+            /**
+             * Allowed Statuses
+             * @description Statuses `POST /tickets/{id}/status` accepts now (the SPA's actions)
+             */
+            allowed_statuses: components["schemas"]["TicketStatus"][];
+            /**
+             * Assignee Id
+             * @description Agent; null: in the unassigned queue
+             */
+            assignee_id: string | null;
+            /**
+             * Assignment Note
+             * @description Why it went to its team/agent
+             */
+            assignment_note: string | null;
+            /** @description phone, email, web_form, wechat, other */
+            channel: components["schemas"]["TicketChannel"];
+            /**
+             * Closed At
+             * @description Closed at
+             */
+            closed_at: string | null;
+            /**
+             * Contact Id
+             * @description Contact of the customer
+             */
+            contact_id: string | null;
+            /**
+             * Contract Id
+             * @description Linked contract
+             */
+            contract_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at (the SLA clocks start here)
+             */
+            created_at: string;
+            /**
+             * Created By
+             * @description Created by (null: public intake)
+             */
+            created_by: string | null;
+            /** @description The latest satisfaction survey */
+            csat: components["schemas"]["TicketCsat"] | null;
+            /**
+             * Custom Fields
+             * @description Custom fields (entity `ticket`)
+             */
+            custom_fields: {
+                [key: string]: unknown;
+            };
+            /**
+             * Customer Id
+             * @description Customer; null when not matched
+             */
+            customer_id: string | null;
+            /**
+             * Customer Name
+             * @description The customer's name (if you may see it)
+             */
+            customer_name: string | null;
+            /**
+             * Description
+             * @description Description
+             */
+            description: string | null;
+            /**
+             * First Responded At
+             * @description First public staff reply
+             */
+            first_responded_at: string | null;
+            /**
+             * First Response Breached
+             * @description First response target missed
+             */
+            first_response_breached: boolean;
+            /**
+             * First Response Due At
+             * @description First response due
+             */
+            first_response_due_at: string | null;
+            /**
+             * Form Id
+             * @description Public intake form it came from
+             */
+            form_id: string | null;
+            /**
+             * Id
+             * Format: uuid
+             * @description Ticket id
+             */
+            id: string;
+            /**
+             * Number
+             * @description Per-workspace number, e.g. GD-000123
+             */
+            number: string;
+            /**
+             * Order Id
+             * @description Linked order
+             */
+            order_id: string | null;
+            /** @description low, normal, high, urgent */
+            priority: components["schemas"]["TicketPriority"];
+            /**
+             * Product Id
+             * @description Linked product
+             */
+            product_id: string | null;
+            /**
+             * Reopen Until
+             * @description A resolved or closed ticket can be reopened until then
+             */
+            reopen_until: string | null;
+            /**
+             * Reopened Count
+             * @description Times reopened
+             */
+            reopened_count: number;
+            /**
+             * Requester Email
+             * @description Requester's e-mail
+             */
+            requester_email: string | null;
+            /**
+             * Requester Name
+             * @description Who asked, as they gave it
+             */
+            requester_name: string | null;
+            /**
+             * Requester Phone
+             * @description Requester's phone
+             */
+            requester_phone: string | null;
+            /**
+             * Resolution Breached
+             * @description Resolution target missed
+             */
+            resolution_breached: boolean;
+            /**
+             * Resolution Due At
+             * @description Resolution due
+             */
+            resolution_due_at: string | null;
+            /**
+             * Resolved At
+             * @description Resolved at (the last time)
+             */
+            resolved_at: string | null;
+            /**
+             * Return Visit Activity Id
+             * @description Logged return visit
+             */
+            return_visit_activity_id: string | null;
+            /**
+             * Return Visit Score
+             * @description Satisfaction 1–5 from the return visit
+             */
+            return_visit_score: number | null;
+            /**
+             * Return Visit Task Id
+             * @description Scheduled return visit task
+             */
+            return_visit_task_id: string | null;
+            /**
+             * Routing Rule Id
+             * @description Routing rule that assigned it
+             */
+            routing_rule_id: string | null;
+            /** @description SLA clocks, computed now */
+            sla: components["schemas"]["TicketSla"];
+            /** @description new → open → pending (waiting on the customer) → resolved → closed */
+            status: components["schemas"]["TicketStatus"];
+            /**
+             * Subject
+             * @description Subject
+             */
+            subject: string;
+            /**
+             * Tag Ids
+             * @description Tags
+             */
+            tag_ids: string[];
+            /**
+             * Team Id
+             * @description Team queue it is routed to
+             */
+            team_id: string | null;
+            /**
+             * Type
+             * @description Type from the workspace list (question, complaint, ...)
+             */
+            type: string;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last changed at
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Version (ETag)
+             */
+            version: number;
+        };
+        /** TicketAssign */
+        TicketAssign: {
+            /**
+             * Assignee Id
+             * @description Agent; null puts it back in the unassigned queue
+             */
+            assignee_id?: string | null;
+            /**
+             * Reroute
+             * @description Ignore the other fields and apply the routing rules again
+             * @default false
+             */
+            reroute: boolean;
+            /**
+             * Team Id
+             * @description Team (default: keep; the assignee's team when unset)
+             */
+            team_id?: string | null;
+        };
+        /**
+         * TicketChannel
+         * @enum {string}
+         */
+        TicketChannel: "phone" | "email" | "web_form" | "wechat" | "other";
+        /** TicketCreate */
+        TicketCreate: {
+            /**
+             * Assignee Id
+             * @description Agent; omit to route by the rules
+             */
+            assignee_id?: string | null;
+            /**
+             * @description Channel
+             * @default other
+             */
+            channel: components["schemas"]["TicketChannel"];
+            /**
+             * Contact Id
+             * @description Contact of the customer
+             */
+            contact_id?: string | null;
+            /**
+             * Contract Id
+             * @description Linked contract
+             */
+            contract_id?: string | null;
+            /**
+             * Custom Fields
+             * @description Custom fields
+             */
+            custom_fields?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Customer Id
+             * @description Customer
+             */
+            customer_id?: string | null;
+            /**
+             * Description
+             * @description Description
+             */
+            description?: string | null;
+            /**
+             * Order Id
+             * @description Linked order
+             */
+            order_id?: string | null;
+            /**
+             * @description Priority
+             * @default normal
+             */
+            priority: components["schemas"]["TicketPriority"];
+            /**
+             * Product Id
+             * @description Linked product
+             */
+            product_id?: string | null;
+            /**
+             * Requester Email
+             * @description Requester's e-mail
+             */
+            requester_email?: string | null;
+            /**
+             * Requester Name
+             * @description Who asks
+             */
+            requester_name?: string | null;
+            /**
+             * Requester Phone
+             * @description Requester's phone
+             */
+            requester_phone?: string | null;
+            /**
+             * Subject
+             * @description Subject
+             */
+            subject: string;
+            /**
+             * Tag Ids
+             * @description Tags
+             */
+            tag_ids?: string[];
+            /**
+             * Team Id
+             * @description Team; omit to route
+             */
+            team_id?: string | null;
+            /**
+             * Type
+             * @description Type (workspace list)
+             * @default question
+             */
+            type: string;
+        };
+        /** TicketCsat */
+        TicketCsat: {
+            /**
+             * Comment
+             * @description The customer's comment
+             */
+            comment: string | null;
+            /**
+             * Expires At
+             * Format: date-time
+             * @description The link works until then, once
+             */
+            expires_at: string;
+            /**
+             * Rated At
+             * @description When rated
+             */
+            rated_at: string | null;
+            /**
+             * Rating
+             * @description 1–5 once rated
+             */
+            rating: number | null;
+            /**
+             * Token
+             * @description Public survey token: `/public/csat/{token}`, no login
+             */
+            token: string;
+        };
+        /** TicketForm */
+        TicketForm: {
+            /**
+             * Active
+             * @description Accepting submissions
+             */
+            active: boolean;
+            /**
+             * Id
+             * Format: uuid
+             * @description Form id
+             */
+            id: string;
+            /**
+             * Name
+             * @description Name
+             */
+            name: string;
+            /** @description Priority given to its tickets */
+            priority: components["schemas"]["TicketPriority"];
+            /**
+             * Team Id
+             * @description Team for tickets no routing rule claims
+             */
+            team_id: string | null;
+            /**
+             * Token
+             * @description Public token: `POST /public/forms/{token}/tickets`
+             */
+            token: string;
+            /**
+             * Type
+             * @description Type given to its tickets
+             */
+            type: string;
+            /**
+             * Version
+             * @description Version
+             */
+            version: number;
+        };
+        /** TicketFormCreate */
+        TicketFormCreate: {
+            /**
+             * Name
+             * @description Name
+             */
+            name: string;
+            /**
+             * @description Priority
+             * @default normal
+             */
+            priority: components["schemas"]["TicketPriority"];
+            /**
+             * Team Id
+             * @description Fallback team
+             */
+            team_id?: string | null;
+            /**
+             * Type
+             * @description Type of its tickets
+             * @default question
+             */
+            type: string;
+        };
+        /** TicketFormUpdate */
+        TicketFormUpdate: {
+            /**
+             * Active
+             * @description Accepting submissions
+             */
+            active?: boolean | null;
+            /**
+             * Name
+             * @description Name
+             */
+            name?: string | null;
+            /** @description Priority */
+            priority?: components["schemas"]["TicketPriority"] | null;
+            /**
+             * Team Id
+             * @description Fallback team
+             */
+            team_id?: string | null;
+            /**
+             * Type
+             * @description Type of its tickets
+             */
+            type?: string | null;
+        };
+        /**
+         * TicketPriority
+         * @enum {string}
+         */
+        TicketPriority: "low" | "normal" | "high" | "urgent";
+        /**
+         * TicketQueue
+         * @enum {string}
+         */
+        TicketQueue: "all" | "mine" | "team" | "unassigned" | "breaching";
+        /** TicketSettings */
+        TicketSettings: {
+            /**
+             * Auto Close Days
+             * @description Resolved tickets close automatically after this many days (0: never)
+             */
+            auto_close_days: number;
+            /**
+             * Csat Days
+             * @description A satisfaction link works this many days
+             */
+            csat_days: number;
+            /**
+             * Number Prefix
+             * @description Ticket numbers are <prefix>-<000123>
+             */
+            number_prefix: string;
+            /**
+             * Reopen Days
+             * @description A resolved ticket can be reopened this many days
+             */
+            reopen_days: number;
+            /**
+             * Types
+             * @description Ticket types offered (question, complaint, ...)
+             */
+            types: string[];
+        };
+        /** TicketSettingsUpdate */
+        TicketSettingsUpdate: {
+            /**
+             * Auto Close Days
+             * @description 0: never
+             */
+            auto_close_days?: number | null;
+            /**
+             * Csat Days
+             * @description Survey validity
+             */
+            csat_days?: number | null;
+            /**
+             * Number Prefix
+             * @description 1–10 letters or digits
+             */
+            number_prefix?: string | null;
+            /**
+             * Reopen Days
+             * @description Reopen window
+             */
+            reopen_days?: number | null;
+            /**
+             * Types
+             * @description Ticket types
+             */
+            types?: string[] | null;
+        };
+        /** TicketSla */
+        TicketSla: {
+            /** @description First public reply by staff */
+            first_response: components["schemas"]["SlaClock"];
+            /**
+             * Paused
+             * @description The clocks stand still (pending on the customer)
+             */
+            paused: boolean;
+            /**
+             * Paused Seconds
+             * @description Working seconds the clocks stood still so far
+             */
+            paused_seconds: number;
+            /**
+             * Policy Id
+             * @description SLA policy applied; null: none applies
+             */
+            policy_id: string | null;
+            /** @description Resolution */
+            resolution: components["schemas"]["SlaClock"];
+        };
+        /**
+         * TicketSort
+         * @enum {string}
+         */
+        TicketSort: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "number" | "-number" | "priority" | "-priority" | "resolution_due_at" | "-resolution_due_at";
+        /**
+         * TicketStatus
+         * @enum {string}
+         */
+        TicketStatus: "new" | "open" | "pending" | "resolved" | "closed";
+        /** TicketUpdate */
+        TicketUpdate: {
+            /** @description Channel */
+            channel?: components["schemas"]["TicketChannel"] | null;
+            /**
+             * Contact Id
+             * @description Contact
+             */
+            contact_id?: string | null;
+            /**
+             * Contract Id
+             * @description Linked contract
+             */
+            contract_id?: string | null;
+            /**
+             * Custom Fields
+             * @description Custom fields
+             */
+            custom_fields?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Customer Id
+             * @description Customer
+             */
+            customer_id?: string | null;
+            /**
+             * Description
+             * @description Description
+             */
+            description?: string | null;
+            /**
+             * Order Id
+             * @description Linked order
+             */
+            order_id?: string | null;
+            /** @description Priority (the SLA targets follow it) */
+            priority?: components["schemas"]["TicketPriority"] | null;
+            /**
+             * Product Id
+             * @description Linked product
+             */
+            product_id?: string | null;
+            /**
+             * Requester Email
+             * @description Requester's e-mail
+             */
+            requester_email?: string | null;
+            /**
+             * Requester Name
+             * @description Requester
+             */
+            requester_name?: string | null;
+            /**
+             * Requester Phone
+             * @description Requester's phone
+             */
+            requester_phone?: string | null;
+            /**
+             * Subject
+             * @description Subject
+             */
+            subject?: string | null;
+            /**
+             * Tag Ids
+             * @description Tags
+             */
+            tag_ids?: string[] | null;
+            /**
+             * Type
+             * @description Type (workspace list)
+             */
+            type?: string | null;
+        };
         /** TimelineItem */
         TimelineItem: {
             /**
@@ -9285,7 +12398,7 @@ export interface components {
             id: string;
             /**
              * Kind
-             * @description activity, task, ownership, change, merge
+             * @description activity, task, ownership, change, merge, ticket
              */
             kind: string;
             /**
@@ -9500,6 +12613,440 @@ export interface components {
              */
             source: string;
         };
+        /** WebhookAttempt */
+        WebhookAttempt: {
+            /**
+             * Attempt
+             * @description 1 for the first attempt
+             */
+            attempt: number;
+            /**
+             * Error
+             * @description Why no usable answer came (timeout, refused, ...)
+             */
+            error: string | null;
+            /**
+             * Finished At
+             * @description When it ended; null if the worker stopped mid-request or it is in flight
+             */
+            finished_at: string | null;
+            /**
+             * Latency Ms
+             * @description Time to the answer in milliseconds
+             */
+            latency_ms: number | null;
+            /**
+             * Manual
+             * @description Asked for by a person (redeliver / test)
+             */
+            manual: boolean;
+            /**
+             * Response Excerpt
+             * @description Start of the answer body (≤ 1 KB)
+             */
+            response_excerpt: string | null;
+            /**
+             * Started At
+             * Format: date-time
+             * @description When the request was sent
+             */
+            started_at: string;
+            /**
+             * Status Code
+             * @description HTTP status answered
+             */
+            status_code: number | null;
+        };
+        /** WebhookDelivery */
+        WebhookDelivery: {
+            /**
+             * Attempts
+             * @description Attempts made so far
+             */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             * @description When the event was queued for this endpoint
+             */
+            created_at: string;
+            /**
+             * Delivered At
+             * @description When a 2xx answer arrived
+             */
+            delivered_at: string | null;
+            /**
+             * Endpoint Id
+             * Format: uuid
+             * @description Endpoint
+             */
+            endpoint_id: string;
+            /**
+             * Event Id
+             * @description Outbox event (null for test events)
+             */
+            event_id: number | null;
+            /**
+             * Event Type
+             * @description Event type, e.g. `customer.updated`
+             */
+            event_type: string;
+            /**
+             * Id
+             * Format: uuid
+             * @description Delivery id
+             */
+            id: string;
+            /**
+             * Last Error
+             * @description Error of the last attempt (no HTTP answer)
+             */
+            last_error: string | null;
+            /**
+             * Last Status Code
+             * @description HTTP status of the last attempt
+             */
+            last_status_code: number | null;
+            /**
+             * Next Attempt At
+             * @description When the next attempt is due
+             */
+            next_attempt_at: string | null;
+            /** @description pending → delivered | failed */
+            status: components["schemas"]["DeliveryStatus"];
+            /**
+             * Webhook Id
+             * @description The `webhook-id` header: the same on every attempt
+             */
+            webhook_id: string;
+        };
+        /** WebhookDeliveryDetail */
+        WebhookDeliveryDetail: {
+            /**
+             * Attempts
+             * @description Attempts made so far
+             */
+            attempts: number;
+            /**
+             * Attempts Log
+             * @description Every attempt, oldest first
+             */
+            attempts_log: components["schemas"]["WebhookAttempt"][];
+            /**
+             * Created At
+             * Format: date-time
+             * @description When the event was queued for this endpoint
+             */
+            created_at: string;
+            /**
+             * Delivered At
+             * @description When a 2xx answer arrived
+             */
+            delivered_at: string | null;
+            /**
+             * Endpoint Id
+             * Format: uuid
+             * @description Endpoint
+             */
+            endpoint_id: string;
+            /**
+             * Event Id
+             * @description Outbox event (null for test events)
+             */
+            event_id: number | null;
+            /**
+             * Event Type
+             * @description Event type, e.g. `customer.updated`
+             */
+            event_type: string;
+            /**
+             * Id
+             * Format: uuid
+             * @description Delivery id
+             */
+            id: string;
+            /**
+             * Last Error
+             * @description Error of the last attempt (no HTTP answer)
+             */
+            last_error: string | null;
+            /**
+             * Last Status Code
+             * @description HTTP status of the last attempt
+             */
+            last_status_code: number | null;
+            /**
+             * Next Attempt At
+             * @description When the next attempt is due
+             */
+            next_attempt_at: string | null;
+            /**
+             * Payload
+             * @description The body sent: `{type, timestamp, data}`
+             */
+            payload: {
+                [key: string]: unknown;
+            };
+            /** @description pending → delivered | failed */
+            status: components["schemas"]["DeliveryStatus"];
+            /**
+             * Webhook Id
+             * @description The `webhook-id` header: the same on every attempt
+             */
+            webhook_id: string;
+        };
+        /** WebhookEndpoint */
+        WebhookEndpoint: {
+            /**
+             * Active
+             * @description Whether events are sent to it
+             */
+            active: boolean;
+            /**
+             * Consecutive Failures
+             * @description Deliveries that exhausted their retries since the last success
+             */
+            consecutive_failures: number;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at
+             */
+            created_at: string;
+            /**
+             * Description
+             * @description What the endpoint is for
+             */
+            description: string | null;
+            /**
+             * Disabled At
+             * @description When it was switched off
+             */
+            disabled_at: string | null;
+            /** @description Why it is off: by a person, answered 410 Gone, or failed repeatedly */
+            disabled_reason: components["schemas"]["DisabledReason"] | null;
+            /**
+             * Event Types
+             * @description Event types sent: exact (`customer.created`), prefix (`customer.*`) or `*`
+             */
+            event_types: string[];
+            /**
+             * Id
+             * Format: uuid
+             * @description Endpoint id
+             */
+            id: string;
+            /**
+             * Last Failure At
+             * @description Last failed attempt
+             */
+            last_failure_at: string | null;
+            /**
+             * Last Success At
+             * @description Last successful delivery
+             */
+            last_success_at: string | null;
+            /**
+             * Previous Secret Expires At
+             * @description Until then the previous secret signs too (after a rotation)
+             */
+            previous_secret_expires_at: string | null;
+            /**
+             * Secret Prefix
+             * @description The start of the signing secret, to tell secrets apart
+             */
+            secret_prefix: string;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last changed at
+             */
+            updated_at: string;
+            /**
+             * Url
+             * @description Where events are POSTed
+             */
+            url: string;
+            /**
+             * Version
+             * @description Version (ETag)
+             */
+            version: number;
+        };
+        /** WebhookEndpointCreate */
+        WebhookEndpointCreate: {
+            /**
+             * Active
+             * @description Send events to it
+             * @default true
+             */
+            active: boolean;
+            /**
+             * Description
+             * @description What it is for
+             */
+            description?: string | null;
+            /**
+             * Event Types
+             * @description Event types to send; `customer.*` matches a prefix, `*` everything
+             */
+            event_types?: string[];
+            /**
+             * Url
+             * @description http(s) URL receiving POSTs
+             */
+            url: string;
+        };
+        /** WebhookEndpointCreated */
+        WebhookEndpointCreated: {
+            /**
+             * Active
+             * @description Whether events are sent to it
+             */
+            active: boolean;
+            /**
+             * Consecutive Failures
+             * @description Deliveries that exhausted their retries since the last success
+             */
+            consecutive_failures: number;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at
+             */
+            created_at: string;
+            /**
+             * Description
+             * @description What the endpoint is for
+             */
+            description: string | null;
+            /**
+             * Disabled At
+             * @description When it was switched off
+             */
+            disabled_at: string | null;
+            /** @description Why it is off: by a person, answered 410 Gone, or failed repeatedly */
+            disabled_reason: components["schemas"]["DisabledReason"] | null;
+            /**
+             * Event Types
+             * @description Event types sent: exact (`customer.created`), prefix (`customer.*`) or `*`
+             */
+            event_types: string[];
+            /**
+             * Id
+             * Format: uuid
+             * @description Endpoint id
+             */
+            id: string;
+            /**
+             * Last Failure At
+             * @description Last failed attempt
+             */
+            last_failure_at: string | null;
+            /**
+             * Last Success At
+             * @description Last successful delivery
+             */
+            last_success_at: string | null;
+            /**
+             * Previous Secret Expires At
+             * @description Until then the previous secret signs too (after a rotation)
+             */
+            previous_secret_expires_at: string | null;
+            /**
+             * Secret
+             * @description The signing secret (`whsec_…`); shown only in this response
+             */
+            secret: string;
+            /**
+             * Secret Prefix
+             * @description The start of the signing secret, to tell secrets apart
+             */
+            secret_prefix: string;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last changed at
+             */
+            updated_at: string;
+            /**
+             * Url
+             * @description Where events are POSTed
+             */
+            url: string;
+            /**
+             * Version
+             * @description Version (ETag)
+             */
+            version: number;
+        };
+        /**
+         * WebhookEndpointSort
+         * @enum {string}
+         */
+        WebhookEndpointSort: "created_at" | "-created_at" | "url" | "-url";
+        /** WebhookEndpointUpdate */
+        WebhookEndpointUpdate: {
+            /**
+             * Active
+             * @description Switch sending on (again) or off; on clears the failure count
+             */
+            active?: boolean | null;
+            /**
+             * Description
+             * @description What it is for
+             */
+            description?: string | null;
+            /**
+             * Event Types
+             * @description Event types to send
+             */
+            event_types?: string[] | null;
+            /**
+             * Url
+             * @description New URL
+             */
+            url?: string | null;
+        };
+        /** WebhookSecret */
+        WebhookSecret: {
+            /**
+             * Previous Secret Expires At
+             * @description Until then both secrets sign every message
+             */
+            previous_secret_expires_at: string | null;
+            /**
+             * Secret
+             * @description The new signing secret; shown only in this response
+             */
+            secret: string;
+        };
+        /** WeekdayHours */
+        WeekdayHours: {
+            /**
+             * Periods
+             * @description Working periods that day
+             */
+            periods: components["schemas"]["Period"][];
+            /**
+             * Weekday
+             * @description ISO weekday: 1 = Monday … 7 = Sunday
+             */
+            weekday: number;
+        };
+        /** WeekdayHoursRead */
+        WeekdayHoursRead: {
+            /**
+             * Periods
+             * @description Working periods
+             */
+            periods: components["schemas"]["PeriodRead"][];
+            /**
+             * Weekday
+             * @description ISO weekday: 1 = Monday … 7 = Sunday
+             */
+            weekday: number;
+        };
         /** Workspace */
         Workspace: {
             /**
@@ -9610,6 +13157,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "activities:create_activity": {
@@ -9697,6 +13253,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "activities:get_activity": {
@@ -9764,6 +13329,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "api-keys:list_api_keys": {
@@ -9824,6 +13398,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9909,6 +13492,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "api-keys:revoke_api_key": {
@@ -9983,6 +13575,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "assignment-rules:list_rules": {
@@ -10041,6 +13642,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10126,6 +13736,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "assignment-rules:preview_rule": {
@@ -10197,6 +13816,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10291,6 +13919,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "assignment-rules:delete_rule": {
@@ -10358,6 +13995,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10466,6 +14112,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "audit:list_audit_log": {
@@ -10543,6 +14198,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "audit:get_audit_entry": {
@@ -10603,6 +14267,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10760,6 +14433,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "auth:signup": {
@@ -10838,6 +14520,526 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "business-calendars:list_calendars": {
+        parameters: {
+            query?: {
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_BusinessCalendar_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "business-calendars:create_calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BusinessCalendarCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessCalendar"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "business-calendars:get_calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessCalendar"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "business-calendars:delete_calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "business-calendars:update_calendar": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                calendar_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BusinessCalendarUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessCalendar"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "business-calendars:preview_calendar": {
+        parameters: {
+            query?: {
+                /** @description From (default: now) */
+                start?: string | null;
+                /** @description Working minutes to add */
+                minutes?: number;
+            };
+            header?: never;
+            path: {
+                calendar_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarPreview"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "campaigns:list_campaigns": {
@@ -10898,6 +15100,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10983,6 +15194,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "campaigns:get_campaign": {
@@ -11043,6 +15263,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11151,6 +15380,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "campaigns:campaign_stats": {
@@ -11211,6 +15449,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11289,6 +15536,212 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "contacts:upsert_contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactBatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Batch rejected / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "contacts:upsert_contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The source system (e.g. shopify, erp) */
+                source: string;
+                /** @description The record's id in that system */
+                external_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactUpsert"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "contacts:get_contact": {
@@ -11349,6 +15802,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11423,6 +15885,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11531,6 +16002,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "contracts:list_contracts": {
@@ -11603,6 +16083,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11688,6 +16177,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "contracts:get_contract": {
@@ -11748,6 +16246,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11834,6 +16341,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11942,6 +16458,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "contracts:approve_contract": {
@@ -12043,6 +16568,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "receivables:get_payment_plan": {
@@ -12103,6 +16637,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12211,6 +16754,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "contracts:reject_contract": {
@@ -12305,6 +16857,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12413,6 +16974,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "contracts:terminate_contract": {
@@ -12514,6 +17084,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "custom-fields:list_custom_fields": {
@@ -12576,6 +17155,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12661,6 +17249,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "custom-fields:delete_custom_field": {
@@ -12728,6 +17325,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12836,6 +17442,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "customers:list_customers": {
@@ -12925,6 +17540,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "customers:create_customer": {
@@ -12996,6 +17620,212 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "customers:upsert_customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerBatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Batch rejected / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "customers:upsert_customer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The source system (e.g. shopify, erp) */
+                source: string;
+                /** @description The record's id in that system */
+                external_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Possible duplicate customer / Duplicate customer refused by workspace policy */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13081,6 +17911,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "customers:bulk_tag": {
@@ -13152,6 +17991,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13237,6 +18085,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "customers:get_customer": {
@@ -13297,6 +18154,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13383,6 +18249,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13491,6 +18366,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "pools:assign_customer": {
@@ -13580,6 +18464,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "pools:claim_customer": {
@@ -13656,6 +18549,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "customers:list_collaborators": {
@@ -13716,6 +18618,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13812,6 +18723,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "customers:remove_collaborator": {
@@ -13880,6 +18800,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13958,6 +18887,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14054,6 +18992,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "customers:merge_customer": {
@@ -14143,6 +19090,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "customers:ownership_ledger": {
@@ -14203,6 +19159,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14299,6 +19264,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "customers:restore_customer": {
@@ -14375,6 +19349,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "customers:customer_timeline": {
@@ -14440,6 +19423,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14536,6 +19528,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "disputes:list_disputes": {
@@ -14596,6 +19597,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14674,6 +19684,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14770,6 +19789,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "events:list_events": {
@@ -14826,6 +19854,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14917,6 +19954,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "imports:list_imports": {
@@ -14977,6 +20023,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15080,6 +20135,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "imports:list_import_fields": {
@@ -15132,6 +20196,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15206,6 +20279,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "imports:download_import_errors": {
@@ -15269,6 +20351,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15352,6 +20443,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "invoices:list_invoices": {
@@ -15416,6 +20516,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15501,6 +20610,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "invoices:get_invoice": {
@@ -15561,6 +20679,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15669,6 +20796,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "invoices:void_invoice": {
@@ -15770,6 +20906,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "leads:list_leads": {
@@ -15842,6 +20987,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15927,6 +21081,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "leads:get_lead": {
@@ -15987,6 +21150,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16095,6 +21267,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "leads:list_lead_activities": {
@@ -16155,6 +21336,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16251,6 +21441,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "leads:convert_lead": {
@@ -16340,6 +21539,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "lost-reasons:list_lost_reasons": {
@@ -16400,6 +21608,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16485,6 +21702,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "lost-reasons:delete_lost_reason": {
@@ -16552,6 +21778,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16660,6 +21895,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "auth:me": {
@@ -16709,6 +21953,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16783,6 +22036,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "notifications:read_all_notifications": {
@@ -16848,6 +22110,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "notifications:unread_notifications": {
@@ -16897,6 +22168,15 @@ export interface operations {
             };
             /** @description Validation failed (see `errors`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16973,6 +22253,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17069,6 +22358,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "opportunities:create_opportunity": {
@@ -17147,6 +22445,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "opportunities:get_opportunity": {
@@ -17207,6 +22514,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17284,6 +22600,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17392,6 +22717,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "opportunities:opportunity_history": {
@@ -17452,6 +22786,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17548,6 +22891,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "opportunities:move_opportunity": {
@@ -17637,6 +22989,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "opportunities:restore_opportunity": {
@@ -17706,6 +23067,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17802,6 +23172,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "orders:list_orders": {
@@ -17874,6 +23253,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17959,6 +23347,212 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "orders:upsert_orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderBatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Batch rejected / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "orders:upsert_order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The source system (e.g. shopify, erp) */
+                source: string;
+                /** @description The record's id in that system */
+                external_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "orders:get_order": {
@@ -18019,6 +23613,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18127,6 +23730,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "payments:list_payments": {
@@ -18199,6 +23811,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18284,6 +23905,212 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "receivables:upsert_payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentBatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Batch rejected / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "receivables:upsert_payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The source system (e.g. shopify, erp) */
+                source: string;
+                /** @description The record's id in that system */
+                external_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentUpsert"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "payments:get_payment": {
@@ -18344,6 +24171,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18449,6 +24285,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "pipelines:list_pipelines": {
@@ -18507,6 +24352,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18592,6 +24446,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "pipelines:get_pipeline": {
@@ -18652,6 +24515,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18738,6 +24610,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18846,6 +24727,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "pipelines:board": {
@@ -18926,6 +24816,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "pipelines:list_stages": {
@@ -18986,6 +24885,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19082,6 +24990,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "pipelines:reorder_stages": {
@@ -19171,6 +25088,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "pipelines:delete_stage": {
@@ -19251,6 +25177,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19360,6 +25295,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "pools:list_pools": {
@@ -19420,6 +25364,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19505,6 +25458,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "pools:reclaim_due": {
@@ -19557,6 +25519,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19624,6 +25595,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19732,6 +25712,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "pools:list_pool_customers": {
@@ -19810,6 +25799,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "products:list_products": {
@@ -19876,6 +25874,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19961,6 +25968,212 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "products:upsert_products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductBatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Batch rejected / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "products:upsert_product": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The source system (e.g. shopify, erp) */
+                source: string;
+                /** @description The record's id in that system */
+                external_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "products:get_product": {
@@ -20021,6 +26234,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20098,6 +26320,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20206,6 +26437,198 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "public:read_survey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicSurvey"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown satisfaction link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "public:rate_ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CsatRating"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicSurvey"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown satisfaction link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This satisfaction link was already used */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The satisfaction link has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "public:submit_form": {
@@ -20230,6 +26653,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "public:submit_ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicTicket"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicTicketAccepted"];
                 };
             };
             /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
@@ -20383,6 +26904,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "receivables:receivables_aging": {
@@ -20441,6 +26971,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20511,6 +27050,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "receivables:get_receivable": {
@@ -20571,6 +27119,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20676,6 +27233,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "users:list_roles": {
@@ -20732,6 +27298,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "settings:get_contract_settings": {
@@ -20781,6 +27356,15 @@ export interface operations {
             };
             /** @description Validation failed (see `errors`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20875,6 +27459,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "settings:get_customer_settings": {
@@ -20924,6 +27517,15 @@ export interface operations {
             };
             /** @description Validation failed (see `errors`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21018,6 +27620,767 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "settings:get_rate_limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimits"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "settings:update_rate_limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RateLimitsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimits"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "settings:get_ticket_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketSettings"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "settings:update_ticket_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketSettings"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "sla-policies:list_policies": {
+        parameters: {
+            query?: {
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SlaPolicy_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "sla-policies:create_policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPolicyCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "sla-policies:get_policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "sla-policies:delete_policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "sla-policies:update_policy": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPolicyUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "tags:list_tags": {
@@ -21078,6 +28441,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21163,6 +28535,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "tags:delete_tag": {
@@ -21230,6 +28611,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21335,6 +28725,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "tasks:list_tasks": {
@@ -21405,6 +28804,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21490,6 +28898,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "tasks:get_task": {
@@ -21550,6 +28967,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21658,6 +29084,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "tasks:complete_task": {
@@ -21727,6 +29162,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21810,6 +29254,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "teams:list_teams": {
@@ -21872,6 +29325,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21957,6 +29419,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "teams:get_team": {
@@ -22017,6 +29488,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22103,6 +29583,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22211,6 +29700,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "teams:restore_team": {
@@ -22287,6 +29785,1894 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "ticket-forms:list_forms": {
+        parameters: {
+            query?: {
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TicketForm_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "ticket-forms:create_form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketFormCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketForm"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "ticket-forms:update_form": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                form_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketFormUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketForm"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "ticket-routing-rules:list_rules": {
+        parameters: {
+            query?: {
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RoutingRule_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "ticket-routing-rules:create_rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoutingRuleCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "ticket-routing-rules:delete_rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                routing_rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "ticket-routing-rules:update_rule": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                routing_rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoutingRuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "tickets:list_tickets": {
+        parameters: {
+            query?: {
+                /** @description Sort key (priority: urgent first when descending) */
+                sort?: components["schemas"]["TicketSort"];
+                /** @description mine (assigned to you), team (your team's queue), unassigned (open, no agent), breaching (running clocks past their warning, incl. breached), all */
+                queue?: components["schemas"]["TicketQueue"];
+                /** @description Number, subject or requester */
+                q?: string | null;
+                /** @description Status (repeat for several) */
+                status?: components["schemas"]["TicketStatus"][] | null;
+                /** @description true: new/open/pending; false: resolved/closed */
+                open?: boolean | null;
+                /** @description Priority */
+                priority?: components["schemas"]["TicketPriority"] | null;
+                /** @description Channel */
+                channel?: components["schemas"]["TicketChannel"] | null;
+                /** @description Type */
+                type?: string | null;
+                /** @description Agent */
+                assignee_id?: string | null;
+                /** @description Team */
+                team_id?: string | null;
+                /** @description Customer */
+                customer_id?: string | null;
+                /** @description Has this tag */
+                tag?: string | null;
+                /** @description Some SLA target missed (or none) */
+                breached?: boolean | null;
+                /** @description Created at or after */
+                created_after?: string | null;
+                /** @description Created before */
+                created_before?: string | null;
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Ticket_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "tickets:create_ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "tickets:ticket_dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "tickets:csat_report": {
+        parameters: {
+            query?: {
+                /** @description team, assignee or none */
+                group_by?: components["schemas"]["CsatGroup"];
+                /** @description day, week, month (workspace zone) or none */
+                period?: components["schemas"]["ReportPeriod"];
+                /** @description csat (survey ratings) or return_visit (回访 scores) */
+                source?: components["schemas"]["CsatSource"];
+                /** @description Rated (or resolved) at or after */
+                rated_after?: string | null;
+                /** @description Rated (or resolved) before */
+                rated_before?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsatReportRow"][];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "tickets:sla_report": {
+        parameters: {
+            query?: {
+                /** @description team, assignee, priority or none */
+                group_by?: components["schemas"]["ReportGroup"];
+                /** @description day, week, month (workspace zone) or none */
+                period?: components["schemas"]["ReportPeriod"];
+                /** @description Tickets created at or after */
+                created_after?: string | null;
+                /** @description Tickets created before */
+                created_before?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaReportRow"][];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "tickets:get_ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "tickets:delete_ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "tickets:update_ticket": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "tickets:assign_ticket": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketAssign"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "tickets:list_comments": {
+        parameters: {
+            query?: {
+                /** @description Only this kind */
+                visibility?: components["schemas"]["CommentVisibility"] | null;
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Comment_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "tickets:add_comment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The ticket's status does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "tickets:ticket_history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusHistoryItem"][];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "tickets:log_return_visit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnVisitCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Activity"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The ticket's status does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "tickets:change_status": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The ticket's status does not allow this / The ticket can no longer be reopened */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "users:list_users": {
@@ -22355,6 +31741,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22440,6 +31835,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "users:get_user": {
@@ -22500,6 +31904,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22608,6 +32021,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "users:activate_user": {
@@ -22684,6 +32106,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "users:deactivate_user": {
@@ -22753,6 +32184,15 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22849,6 +32289,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "web-forms:list_forms": {
@@ -22907,6 +32356,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22985,6 +32443,883 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks:list_webhooks": {
+        parameters: {
+            query?: {
+                /** @description Sort key */
+                sort?: components["schemas"]["WebhookEndpointSort"];
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_WebhookEndpoint_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks:create_webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointCreated"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Webhook URL refused / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks:get_webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks:delete_webhook": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks:update_webhook": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Webhook URL refused / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks:list_webhook_deliveries": {
+        parameters: {
+            query?: {
+                /** @description Status */
+                status?: components["schemas"]["DeliveryStatus"] | null;
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_WebhookDelivery_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks:get_webhook_delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDetail"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks:redeliver_webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The webhook endpoint is switched off / The delivery is being sent right now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks:rotate_webhook_secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateSecret"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecret"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks:send_test_event": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The webhook endpoint is switched off */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

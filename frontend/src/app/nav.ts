@@ -5,9 +5,13 @@
 import {
   AccountBookOutlined,
   AimOutlined,
+  ApiOutlined,
   AuditOutlined,
   ContactsOutlined,
+  CustomerServiceOutlined,
+  DashboardOutlined,
   FileDoneOutlined,
+  FieldTimeOutlined,
   FileProtectOutlined,
   FormOutlined,
   FundProjectionScreenOutlined,
@@ -45,6 +49,7 @@ export type NavLabelKey = `nav.${
   | 'customerSettings'
   | 'tags'
   | 'apiKeys'
+  | 'webhooks'
   | 'auditLog'
   | 'pipeline'
   | 'products'
@@ -58,7 +63,13 @@ export type NavLabelKey = `nav.${
   | 'marketing'
   | 'campaigns'
   | 'assignmentRules'
-  | 'webForms'}`;
+  | 'webForms'
+  | 'service'
+  | 'tickets'
+  | 'serviceOverview'
+  | 'slaSettings'
+  | 'ticketRouting'
+  | 'ticketSettings'}`;
 
 type PageLoader = () => Promise<{ default: ComponentType }>;
 
@@ -208,6 +219,38 @@ export const nav: NavItem[] = [
     ],
   },
   {
+    key: 'service',
+    labelKey: 'nav.service',
+    icon: CustomerServiceOutlined,
+    children: [
+      {
+        key: 'tickets',
+        labelKey: 'nav.tickets',
+        icon: CustomerServiceOutlined,
+        path: '/tickets',
+        module: 'tickets',
+        page: () => import('../features/tickets/TicketList'),
+        routes: [{ path: '/tickets/:ticketId', page: () => import('../features/tickets/TicketShow') }],
+      },
+      {
+        key: 'service-overview',
+        labelKey: 'nav.serviceOverview',
+        icon: DashboardOutlined,
+        path: '/service/overview',
+        module: 'tickets',
+        page: () => import('../features/tickets/ServiceOverview'),
+      },
+      {
+        key: 'ticket-routing',
+        labelKey: 'nav.ticketRouting',
+        icon: NodeIndexOutlined,
+        path: '/service/routing-rules',
+        module: 'tickets',
+        page: () => import('../features/tickets/RoutingRulesPage'),
+      },
+    ],
+  },
+  {
     key: 'settings',
     labelKey: 'nav.settings',
     icon: SettingOutlined,
@@ -269,6 +312,22 @@ export const nav: NavItem[] = [
         page: () => import('../features/contracts/ContractSettingsPage'),
       },
       {
+        key: 'sla-settings',
+        labelKey: 'nav.slaSettings',
+        icon: FieldTimeOutlined,
+        path: '/settings/sla',
+        module: 'tickets',
+        page: () => import('../features/tickets/SlaSettingsPage'),
+      },
+      {
+        key: 'ticket-settings',
+        labelKey: 'nav.ticketSettings',
+        icon: CustomerServiceOutlined,
+        path: '/settings/tickets',
+        module: 'tickets',
+        page: () => import('../features/tickets/TicketSettingsPage'),
+      },
+      {
         key: 'tags',
         labelKey: 'nav.tags',
         icon: TagsOutlined,
@@ -282,6 +341,15 @@ export const nav: NavItem[] = [
         icon: KeyOutlined,
         path: '/settings/api-keys',
         page: () => import('../features/api-keys/ApiKeyList'),
+      },
+      {
+        key: 'webhooks',
+        labelKey: 'nav.webhooks',
+        icon: ApiOutlined,
+        path: '/settings/webhooks',
+        module: 'integrations',
+        page: () => import('../features/webhooks/WebhookList'),
+        routes: [{ path: '/settings/webhooks/:endpointId', page: () => import('../features/webhooks/WebhookDetail') }],
       },
       {
         key: 'audit-log',
