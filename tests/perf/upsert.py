@@ -1,10 +1,11 @@
 """Batch upsert throughput: items per second through `POST /{resource}/batch/upsert`.
 
-    python -m tests.perf.upsert [--batches 20] [--size 1000] [--database-url URL]
+    python -m tests.perf.upsert [--batches 20] [--size 1000] [--clients 1] [--database-url URL]
 
 Starts `rapport serve` (production-like: one worker, warning logs, no in-process worker)
 on a fresh database `rapport_upsert_bench` beside the benchmark database, signs in, makes
-an API key and drives it from one client, one batch after another (closed loop):
+an API key and drives it from `--clients` clients (threads, each with its own connection),
+each sending its share of the batches one after another (closed loop):
 
 - orders: `--batches` batches of `--size` new orders (each with one line and a buyer phone
   and e-mail to match among 1,000 customers), then the same orders again with a changed
@@ -20,8 +21,10 @@ encoding, HTTP, validation, writes, audit rows and outbox events, commit, respon
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -119,20 +122,28 @@ REFUSED_PER_100 = 2
 
 
 def _phase(
-    client: httpx.Client, path: str, batches: list[list[dict[str, Any]]]
+    clients: list[httpx.Client], path: str, batches: list[list[dict[str, Any]]]
 ) -> tuple[int, float, int]:
-    items = failed = 0
+    """Every batch once, spread over the clients; (items, wall seconds, failed items)."""
+
+    def send(client: httpx.Client, share: list[list[dict[str, Any]]]) -> tuple[int, int]:
+        items = failed = 0
+        for batch in share:
+            r = client.post(path, json={"items": batch}, timeout=300)
+            r.raise_for_status()
+            items += len(batch)
+            failed += r.json()["failed"]
+        return items, failed
+
+    shares = [batches[i :: len(clients)] for i in range(len(clients))]
     started = time.perf_counter()
-    for batch in batches:
-        r = client.post(path, json={"items": batch}, timeout=300)
-        r.raise_for_status()
-        body = r.json()
-        items += len(batch)
-        failed += body["failed"]
-    return items, time.perf_counter() - started, failed
+    with ThreadPoolExecutor(len(clients)) as pool:
+        done = list(pool.map(send, clients, shares))
+    seconds = time.perf_counter() - started
+    return sum(i for i, _ in done), seconds, sum(f for _, f in done)
 
 
-def run(url: str, batches: int, size: int) -> str:
+def run(url: str, batches: int, size: int, clients: int = 1) -> str:
     rows: list[str] = []
     with live_server(url, DB) as server:
         owner = server.database_url
@@ -148,13 +159,19 @@ def run(url: str, batches: int, size: int) -> str:
                 json={"name": "bench", "scopes": ["*"]},
                 headers={"X-CSRF-Token": web.cookies["rapport_csrf"]},
             ).json()["key"]
-        with httpx.Client(
-            base_url=server.base_url, headers={"Authorization": f"Bearer {key}"}
-        ) as client:
+        with contextlib.ExitStack() as stack:
+            client = [
+                stack.enter_context(
+                    httpx.Client(
+                        base_url=server.base_url, headers={"Authorization": f"Bearer {key}"}
+                    )
+                )
+                for _ in range(clients)
+            ]
             # buyers to match, and a warm-up batch of each resource
-            _phase(client, "/api/v1/customers/batch/upsert", [_seed_customers(1000)])
-            _phase(client, "/api/v1/orders/batch/upsert", [_orders(10**7, size, "paid")])
-            _phase(client, "/api/v1/customers/batch/upsert", [_customers(10**7, size)])
+            _phase(client[:1], "/api/v1/customers/batch/upsert", [_seed_customers(1000)])
+            _phase(client[:1], "/api/v1/orders/batch/upsert", [_orders(10**7, size, "paid")])
+            _phase(client[:1], "/api/v1/customers/batch/upsert", [_customers(10**7, size)])
             plan = [
                 ("orders, new", "/api/v1/orders/batch/upsert", "paid"),
                 ("orders, all changed", "/api/v1/orders/batch/upsert", "shipped"),
@@ -183,10 +200,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.perf.upsert", description=__doc__)
     parser.add_argument("--batches", type=int, default=20)
     parser.add_argument("--size", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=1, help="concurrent clients")
     parser.add_argument("--database-url", help="owner URL of a database on the server to use")
     args = parser.parse_args(argv)
     url = seeding.bench_database_url(args.database_url)
-    print(run(url, args.batches, args.size), flush=True)
+    print(run(url, args.batches, args.size, args.clients), flush=True)
 
 
 if __name__ == "__main__":
