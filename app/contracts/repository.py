@@ -4,12 +4,12 @@ import uuid
 from typing import ClassVar
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import SortSpec
 from app.core.repository import RepositoryBase
 from app.core.scope import readable_statement
+from app.core.sequences import next_value
 from app.errors import Forbidden, NotFound
 from app.models.contracts import Contract, ContractCounter
 from app.models.customer import Customer
@@ -60,18 +60,8 @@ class ContractRepository(RepositoryBase[Contract]):
 
 
 async def next_number(session: AsyncSession, workspace_id: uuid.UUID, year: int) -> int:
-    """The next sequence value of `year`: an upsert that holds the counter row's lock until
-    the transaction ends, so concurrent creates queue here and never share a number."""
-    stmt = (
-        insert(ContractCounter)
-        .values(workspace_id=workspace_id, year=year, value=1)
-        .on_conflict_do_update(
-            index_elements=[ContractCounter.workspace_id, ContractCounter.year],
-            set_={"value": ContractCounter.value + 1},
-        )
-        .returning(ContractCounter.value)
-    )
-    return int((await session.execute(stmt)).scalar_one())
+    """The next contract number of `year` (see `app.core.sequences`)."""
+    return await next_value(session, ContractCounter, workspace_id, year=year)
 
 
 async def count_open_owned(session: AsyncSession, user_id: uuid.UUID) -> int:

@@ -5,11 +5,11 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from sqlalchemy import case, func, select, text
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import SortSpec
 from app.core.repository import RepositoryBase
+from app.core.sequences import next_value
 from app.models.customer import Customer
 from app.models.ticket import (
     OPEN_STATUSES,
@@ -86,18 +86,8 @@ class TicketFormRepository(RepositoryBase[TicketForm]):
 
 
 async def next_number(session: AsyncSession, workspace_id: uuid.UUID) -> int:
-    """The next ticket number: an upsert holding the counter row's lock until commit, so
-    parallel creates never share a number and a rolled-back create gives its number back."""
-    stmt = (
-        insert(TicketCounter)
-        .values(workspace_id=workspace_id, value=1)
-        .on_conflict_do_update(
-            index_elements=[TicketCounter.workspace_id],
-            set_={"value": TicketCounter.value + 1},
-        )
-        .returning(TicketCounter.value)
-    )
-    return int((await session.execute(stmt)).scalar_one())
+    """The next ticket number (see `app.core.sequences`)."""
+    return await next_value(session, TicketCounter, workspace_id)
 
 
 async def form_workspace(session: AsyncSession, token: str) -> uuid.UUID | None:
