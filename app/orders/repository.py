@@ -4,7 +4,8 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.core.pagination import SortSpec
 from app.core.principal import Scope
@@ -69,6 +70,19 @@ class OrderRepository(RepositoryBase[Order]):
             )
         )
         return [tuple(r) for r in rows.all()]
+
+    async def customer_ids_by_phone(self, phones: set[str]) -> set[uuid.UUID]:
+        """Ids of the workspace's live customers having one of `phones` (normalised), found
+        through the phone index by a definer function: `&&` under RLS reads the whole table.
+        Not yet narrowed to the principal's scope: read them through `customers_where`."""
+        rows = await self.session.execute(
+            select(
+                func.rapport_customers_by_phone(cast(sorted(phones), ARRAY(String)))
+                .table_valued("id", "phone")
+                .c.id
+            )
+        )
+        return set(rows.scalars())
 
     async def readable_id(self, order_id: uuid.UUID) -> bool:
         found = await self.session.scalar(

@@ -85,7 +85,8 @@ async def match_customers(
     wanted_phones = {p for p in phones if p}
     if wanted_phones:
         for cid, numbers in await repo.customers_where(
-            Customer.phones_normalized.overlap(list(wanted_phones)), Customer.phones_normalized
+            Customer.id.in_(await repo.customer_ids_by_phone(wanted_phones)),
+            Customer.phones_normalized,
         ):
             for number in numbers:
                 if number in wanted_phones:
