@@ -54,11 +54,12 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+_SET_WORKSPACE = text("SELECT set_config('app.workspace_id', :ws, true)")
+
+
 async def set_workspace(session: AsyncSession, workspace_id: uuid.UUID) -> None:
     """Bind the current transaction to one workspace (row-level security reads this)."""
-    await session.execute(
-        text("SELECT set_config('app.workspace_id', :ws, true)"), {"ws": str(workspace_id)}
-    )
+    await session.execute(_SET_WORKSPACE, {"ws": str(workspace_id)})
 
 
 @asynccontextmanager

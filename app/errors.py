@@ -247,6 +247,9 @@ _SQLSTATE_PROBLEMS = {
     "22003": (422, "value_out_of_range", "Validation failed", "A number is out of range."),
     "22007": (422, "invalid_value", "Validation failed", "A date or time is invalid."),
     "22008": (422, "invalid_value", "Validation failed", "A date or time is out of range."),
+    # raised by the driver before the query is sent: a value PostgreSQL cannot hold, such
+    # as a time beyond its range in a query parameter
+    "22000": (422, "invalid_value", "Validation failed", "A value is out of range."),
     "22P02": (422, "invalid_value", "Validation failed", "A value has the wrong format."),
     "22021": (422, "invalid_value", "Validation failed", "Text contains a NUL character."),
     "54000": (422, "value_too_long", "Validation failed", "A value is too large to index."),

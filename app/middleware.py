@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import uuid
@@ -24,6 +25,13 @@ LATENCY = Histogram(
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+
+
+@functools.lru_cache(maxsize=4096)
+def _series(method: str, route: str, status: int) -> tuple[Any, Any]:
+    """The metric children of one (method, route template, status): `labels()` validates and
+    locks on every call; routes are templates, so the set is small."""
+    return REQUESTS.labels(method, route, str(status)), LATENCY.labels(method, route)
 
 
 class _BodyTooLarge(Exception):
@@ -115,9 +123,10 @@ class RequestMiddleware:
             path = "unmatched" if original.startswith("/api") else "spa"
         elif original.startswith(API_PREFIX) and not path.startswith(API_PREFIX):
             path = API_PREFIX + path  # routes of included routers carry no prefix
-        REQUESTS.labels(scope["method"], path, str(status)).inc()
-        LATENCY.labels(scope["method"], path).observe(elapsed)
-        if original not in ("/healthz", "/metrics"):
+        counter, histogram = _series(scope["method"], path, status)
+        counter.inc()
+        histogram.observe(elapsed)
+        if original not in ("/healthz", "/metrics") and logger.isEnabledFor(logging.INFO):
             logger.info(
                 "request",
                 extra={

@@ -38,10 +38,10 @@ async def authenticate(request: Request, session: AsyncSession = Depends(get_ses
     principal = await _principal(request, session)
     request.state.principal = principal
     request.state.rate_limit = await ratelimit.hit(
-        ratelimit.counter_engine(request.app.state, request.app.state.settings.app_role),
+        await ratelimit.counter_pool(request.app.state, request.app.state.settings.app_role),
         principal.workspace_id,
         principal.api_key_id or principal.user_id,
-        ratelimit.bucket_of(request.method, request.url.path),
+        ratelimit.bucket_of(request.method, request.scope["path"]),
     )
     if request.method == "POST" and (key := request.headers.get("Idempotency-Key")):
         body = await request.body()
@@ -64,44 +64,43 @@ async def _principal(request: Request, session: AsyncSession) -> Principal:
         if workspace is None:
             raise NotAuthenticated("The API key is malformed.")
         await set_workspace(session, workspace)
-        found = await repository.api_key_with_user(session, token_hash(raw))
-        if found is None:
+        caller = await repository.api_key_caller(session, token_hash(raw))
+        if caller is None:
             raise NotAuthenticated("The API key is unknown or revoked.")
-        key, user = found
-        await repository.touch_api_key(session, key)
+        await repository.touch_api_key(session, caller)
         return Principal(
-            workspace_id=user.workspace_id,
-            user_id=user.id,
-            role=Role(user.role),
-            team_id=user.team_id,
-            name=user.name,
-            api_key_id=key.id,
-            key_scopes=frozenset(key.scopes),
+            workspace_id=caller.workspace_id,
+            user_id=caller.user_id,
+            role=Role(caller.role),
+            team_id=caller.team_id,
+            name=caller.name,
+            api_key_id=caller.key_id,
+            key_scopes=frozenset(caller.key_scopes),
         )
     token = request.cookies.get(SESSION_COOKIE)
     workspace = workspace_of(token) if token else None
     if not token or workspace is None:
         raise NotAuthenticated("Sign in first.")
     await set_workspace(session, workspace)
-    found_session = await repository.session_with_user(session, token_hash(token))
-    if found_session is None:
+    caller = await repository.session_caller(session, token_hash(token))
+    if caller is None:
         raise NotAuthenticated("The session has expired; sign in again.")
-    user_session, user = found_session
     if request.method not in SAFE_METHODS:
         header = request.headers.get(CSRF_HEADER, "")
         cookie = request.cookies.get(CSRF_COOKIE, "")
         if (
             not header
             or not same(header, cookie)
-            or not same(token_hash(header), user_session.csrf_hash)
+            or caller.csrf_hash is None
+            or not same(token_hash(header), caller.csrf_hash)
         ):
             raise CsrfFailed(f"Send the {CSRF_COOKIE} cookie value in the {CSRF_HEADER} header.")
     return Principal(
-        workspace_id=user.workspace_id,
-        user_id=user.id,
-        role=Role(user.role),
-        team_id=user.team_id,
-        name=user.name,
+        workspace_id=caller.workspace_id,
+        user_id=caller.user_id,
+        role=Role(caller.role),
+        team_id=caller.team_id,
+        name=caller.name,
     )
 
 

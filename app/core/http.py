@@ -15,7 +15,7 @@ def set_etag(response: Response, version: int) -> None:
     response.headers["ETag"] = etag_for(version)
 
 
-def if_match(
+async def if_match(
     value: str | None = Header(
         None, alias="If-Match", description='ETag from a previous read, e.g. W/"3"'
     ),
@@ -24,7 +24,8 @@ def if_match(
     if value is None or value.strip() == "*":
         return None
     raw = value.strip().removeprefix("W/").strip('"')
-    if not raw.isdigit():
+    # versions are int32: bigger numbers (or non-ASCII digits) are no ETag of ours
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and int(raw) < 2**31):
         raise BadRequest(
             'If-Match must be an ETag returned by this API, e.g. W/"3".',
             errors=[FieldError(field="header.If-Match", message="not an ETag")],

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, overload
 
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.models import Base
-from app.core.pagination import ListParams, SortSpec, paginate
+from app.core.pagination import ListParams, PlainRow, SortSpec, paginate
 from app.core.principal import Principal
 from app.core.scope import readable_statement
 from app.errors import Conflict, FieldError, Forbidden, NotFound, PreconditionFailed
@@ -98,14 +98,41 @@ class RepositoryBase(Generic[M]):
                 return column
         raise AssertionError(f"{self.model.__name__} has no time column")
 
+    @overload
     async def page(
-        self, params: ListParams, sort: str, *filters: ColumnElement[bool]
-    ) -> tuple[Sequence[M], str | None, bool]:
+        self,
+        params: ListParams,
+        sort: str,
+        *filters: ColumnElement[bool],
+        columns: None = None,
+    ) -> tuple[Sequence[M], str | None, bool]: ...
+
+    @overload
+    async def page(
+        self,
+        params: ListParams,
+        sort: str,
+        *filters: ColumnElement[bool],
+        columns: Sequence[Any],
+    ) -> tuple[Sequence[PlainRow], str | None, bool]: ...
+
+    async def page(
+        self,
+        params: ListParams,
+        sort: str,
+        *filters: ColumnElement[bool],
+        columns: Sequence[Any] | None = None,
+    ) -> tuple[Sequence[Any], str | None, bool]:
+        """One page of the readable rows: ORM instances, or with `columns` plain dicts of
+        just those columns (read-only lists rendered straight into a schema; see paginate)."""
         stmt = self.readable(include_deleted=params.include_deleted)
         if params.updated_since is not None:
             stmt = stmt.where(self.changed_at() >= params.updated_since)
         for condition in filters:
             stmt = stmt.where(condition)
+        if columns is not None:
+            plain = stmt.with_only_columns(*columns)
+            return await paginate(self.session, plain, params, self.sorting, sort, plain=True)
         return await paginate(self.session, stmt, params, self.sorting, sort)
 
 

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+#: the years a date or time in a request may fall in: enough for any real record, and far
+#: from the limits of Python and PostgreSQL (a year-1 time east of UTC does not exist in UTC)
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
+def in_years(moment: date) -> bool:
+    """Whether a date or datetime lies within the years the API accepts."""
+    return MIN_YEAR <= moment.year <= MAX_YEAR
 
 
 def _has_nul(value: Any) -> bool:
@@ -27,6 +37,14 @@ class RequestSchema(BaseModel):
         if _has_nul(data):
             raise ValueError("text must not contain NUL (\\u0000) characters")
         return data
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _within_years(cls, value: Any) -> Any:
+        # every date and time field: a 422 naming the field, not an overflow in the driver
+        if isinstance(value, date) and not in_years(value):
+            raise ValueError(f"must be between the years {MIN_YEAR} and {MAX_YEAR}")
+        return value
 
 
 class ResponseSchema(BaseModel):

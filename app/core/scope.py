@@ -30,10 +30,11 @@ def team_subtree(team_id: uuid.UUID, name: str = "team_tree") -> Select[tuple[uu
     return select(tree.c.id)
 
 
-def team_members(team_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
+def team_members(team_id: uuid.UUID, name: str = "team_tree") -> Select[tuple[uuid.UUID]]:
+    """Ids of the users of a team's subtree (`name`: see `team_subtree`)."""
     from app.models.user import User
 
-    return select(User.id).where(User.team_id.in_(team_subtree(team_id)))
+    return select(User.id).where(User.team_id.in_(team_subtree(team_id, name)))
 
 
 @lru_cache(maxsize=4096)
@@ -74,7 +75,24 @@ def _owner_condition(model: type[Base], principal: Principal, scope: Scope) -> C
     if owner_name is None:
         # tables without an owner (reference data) are readable in any non-empty scope
         return true()
-    owner: Any = getattr(model, owner_name)
+    return _owned_by(getattr(model, owner_name), principal, scope)
+
+
+def user_scope_condition(
+    user_column: Any, principal: Principal, module: str
+) -> ColumnElement[bool]:
+    """The principal's data scope of `module` on any column naming a person (the author of
+    a follow-up, the owner of the contract a payment belongs to): own / team subtree / all,
+    exactly as an owner column is scoped. For numbers reported per person."""
+    scope = principal.scope(module)
+    if scope is Scope.all:
+        return true()
+    if scope is Scope.none:
+        return false()
+    return _owned_by(user_column, principal, scope)
+
+
+def _owned_by(owner: Any, principal: Principal, scope: Scope) -> ColumnElement[bool]:
     mine: ColumnElement[bool] = owner == literal(principal.user_id)
     if scope is Scope.team and principal.team_id is not None:
         in_team: ColumnElement[bool] = owner.in_(team_members(principal.team_id))

@@ -201,12 +201,23 @@ async def _csv(header: list[str], rows: AsyncIterator[list[Any]]) -> AsyncIterat
 
 async def _xlsx(header: list[str], rows: AsyncIterator[list[Any]]) -> AsyncIterator[bytes]:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("customers")
     sheet.append(header)
+
+    def cell(value: Any) -> Any:
+        # openpyxl stores text starting with "=" as a formula: a customer named
+        # =HYPERLINK(...) would be a live formula in the workbook, not its name
+        if isinstance(value, str) and value.startswith("="):
+            text = WriteOnlyCell(sheet, value=value)
+            text.data_type = "s"
+            return text
+        return "" if value is None else value
+
     async for row in rows:
-        sheet.append(["" if v is None else v for v in row])
+        sheet.append([cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     yield out.getvalue()
