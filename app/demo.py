@@ -43,6 +43,12 @@ DEMO_MODULES = [
     "app.orders.demo",
     "app.webhooks.demo",
     "app.tickets.demo",
+    # after orders and contracts: scores their purchases (and adds a purchase history)
+    "app.analytics.value.demo",
+    "app.targets.demo",
+    "app.commission.demo",
+    # last: the reports sum up what the builders above created
+    "app.reports.demo",
 ]
 
 

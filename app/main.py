@@ -88,8 +88,12 @@ def create_app(
     app.add_middleware(PublicCORS)
 
     from app.activities.router import router as activities_router
+    from app.analytics.sales.router import router as sales_analytics_router
+    from app.analytics.team.router import router as team_analytics_router
+    from app.analytics.value.router import router as value_analytics_router
     from app.audit.router import router as audit_router
     from app.auth.router import router as auth_router
+    from app.commission.router import router as commission_router
     from app.contracts.router import router as contracts_router
     from app.customers.exports import router as exports_router
     from app.customers.router import router as customers_router
@@ -103,6 +107,8 @@ def create_app(
     from app.pipeline.router import router as pipeline_router
     from app.pools.router import router as pools_router
     from app.receivables.router import router as receivables_router
+    from app.reports.router import router as reports_router
+    from app.targets.router import router as targets_router
     from app.tickets.router import router as tickets_router
     from app.users.router import router as users_router
     from app.webhooks.router import router as webhooks_router
@@ -126,6 +132,12 @@ def create_app(
         integrations_router,
         webhooks_router,
         tickets_router,
+        sales_analytics_router,
+        reports_router,
+        targets_router,
+        team_analytics_router,
+        commission_router,
+        value_analytics_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(ops_router)

@@ -22,7 +22,8 @@ def narrowed(
     """Conditions restricting `owner_column` to a team subtree and/or one owner."""
     conditions: list[ColumnElement[bool]] = []
     if team_id is not None:
-        conditions.append(owner_column.in_(team_members(team_id)))
+        # its own CTE name: the caller's team scope may already use the default one
+        conditions.append(owner_column.in_(team_members(team_id, "filter_team_tree")))
     if owner_id is not None:
         conditions.append(owner_column == owner_id)
     return conditions

@@ -35,6 +35,8 @@ TASK_MODULES = [
     "app.receivables.jobs",
     "app.tickets.jobs",
     "app.webhooks.jobs",
+    "app.reports.jobs",
+    "app.analytics.value.jobs",
 ]
 
 

@@ -19,6 +19,7 @@ from app.errors import (
     PreconditionFailed,
     problem_responses,
 )
+from app.models.customer import Customer
 
 router = APIRouter(route_class=UnitOfWorkRoute)
 
@@ -27,7 +28,7 @@ ContactSort = ContactRepository.sorting.enum("ContactSort")
 TagSort = TagRepository.sorting.enum("TagSort")
 
 
-def customer_filters(
+async def customer_filters(
     request: Request,
     q: str | None = Query(
         None, max_length=100, description="Name, short name, phone, e-mail or contact name contains"
@@ -42,6 +43,9 @@ def customer_filters(
     created_before: datetime | None = Query(None, description="Created before"),
     followed_after: datetime | None = Query(None, description="Last follow-up at or after"),
     followed_before: datetime | None = Query(None, description="Last follow-up before"),
+    rfm_tier: str | None = Query(
+        None, max_length=40, description="RFM tier key (tiers: `GET /settings/rfm`)"
+    ),
 ) -> CustomerFilters:
     custom = {k[3:]: v for k, v in request.query_params.items() if k.startswith("cf.")}
     return CustomerFilters(
@@ -56,12 +60,13 @@ def customer_filters(
         created_before=created_before,
         followed_after=followed_after,
         followed_before=followed_before,
+        rfm_tier=rfm_tier,
         custom=custom,
     )
 
 
-def _customer(response: Response, customer: object) -> schemas.Customer:
-    out = schemas.Customer.model_validate(customer)
+async def _customer(ctx: Ctx, response: Response, customer: Customer) -> schemas.Customer:
+    out = await service.present_one(ctx, customer)
     set_etag(response, out.version)
     return out
 
@@ -85,9 +90,7 @@ async def list_customers(
     rows, cursor, more = await service.list_customers(
         ctx, params, str(sort) if sort else None, filters
     )
-    return Page(
-        data=[schemas.Customer.model_validate(r) for r in rows], next_cursor=cursor, has_more=more
-    )
+    return Page(data=await service.present(ctx, rows), next_cursor=cursor, has_more=more)
 
 
 @router.post(
@@ -103,7 +106,7 @@ async def create_customer(
     ctx: Ctx = Depends(require("customers", write=True)),
 ) -> schemas.Customer:
     """Create a customer; duplicates answer 409 with the candidates and their owners."""
-    return _customer(response, await service.create_customer(ctx, data))
+    return await _customer(ctx, response, await service.create_customer(ctx, data))
 
 
 @router.post(
@@ -159,7 +162,7 @@ async def get_customer(
     customer_id: uuid.UUID, response: Response, ctx: Ctx = Depends(require("customers"))
 ) -> schemas.Customer:
     """One customer."""
-    return _customer(response, await service.get_customer(ctx, customer_id))
+    return await _customer(ctx, response, await service.get_customer(ctx, customer_id))
 
 
 @router.patch(
@@ -178,7 +181,9 @@ async def update_customer(
     ctx: Ctx = Depends(require("customers", write=True)),
 ) -> schemas.Customer:
     """Change a customer (owner changes go through transfer)."""
-    return _customer(response, await service.update_customer(ctx, customer_id, data, version))
+    return await _customer(
+        ctx, response, await service.update_customer(ctx, customer_id, data, version)
+    )
 
 
 @router.delete(
@@ -210,7 +215,7 @@ async def restore_customer(
     ctx: Ctx = Depends(require("customers", write=True)),
 ) -> schemas.Customer:
     """Bring a customer back from the recycle bin."""
-    return _customer(response, await service.restore_customer(ctx, customer_id))
+    return await _customer(ctx, response, await service.restore_customer(ctx, customer_id))
 
 
 @router.post(
@@ -242,7 +247,7 @@ async def merge_customer(
     ctx: Ctx = Depends(require("customers", write=True)),
 ) -> schemas.Customer:
     """Merge a duplicate into this customer; the duplicate goes to the recycle bin."""
-    return _customer(response, await service.merge(ctx, customer_id, data))
+    return await _customer(ctx, response, await service.merge(ctx, customer_id, data))
 
 
 @router.get(

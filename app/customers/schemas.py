@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import EmailStr, Field, StringConstraints, field_validator
 
+from app.analytics.value.schemas import CustomerRfm
 from app.core.schemas import RequestSchema, ResponseSchema
 from app.customers.normalize import credit_code_valid
 
@@ -57,6 +58,9 @@ class Customer(ResponseSchema):
     updated_at: datetime = Field(description="Last changed at")
     deleted_at: datetime | None = Field(description="In the recycle bin since")
     version: int = Field(description="Optimistic-concurrency version (the ETag)")
+    rfm: CustomerRfm | None = Field(
+        description="Customer value: RFM scores and tier as of the last run; null: never bought"
+    )
 
 
 class _CustomerFields(RequestSchema):

@@ -69,7 +69,7 @@ async def upsert_customer(
 ) -> customer_schemas.Customer:
     """Create (201) or update (200) the customer with this external id; duplicate policy applies."""
     row_id = await _put(ctx, response, "customers", source, external_id, data)
-    out = customer_schemas.Customer.model_validate(await customers.get_customer(ctx, row_id))
+    out = await customers.present_one(ctx, await customers.get_customer(ctx, row_id))
     set_etag(response, out.version)
     return out
 

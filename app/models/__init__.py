@@ -2,6 +2,7 @@
 
 from app.core.models import Base
 from app.models.audit import AuditEntry
+from app.models.commission import CommissionPlan
 from app.models.contracts import Contract, ContractCounter
 from app.models.customer import (
     Activity,
@@ -15,6 +16,7 @@ from app.models.customer import (
     Tag,
     Task,
 )
+from app.models.customer_value import CustomerRfm, CustomerRfmChange, RfmRun
 from app.models.event import Event
 from app.models.idempotency import IdempotencyKey
 from app.models.imports import ImportJob
@@ -32,6 +34,8 @@ from app.models.pipeline import (
 from app.models.pool import Pool
 from app.models.ratelimit import RateLimitCounter
 from app.models.receivables import Installment, Invoice, Payment, PaymentAllocation
+from app.models.reports import Report
+from app.models.targets import ActivityDayCount, Target
 from app.models.ticket import (
     BusinessCalendar,
     SlaPolicy,
@@ -54,18 +58,22 @@ from app.models.workspace import Workspace
 
 __all__ = [
     "Activity",
+    "ActivityDayCount",
     "ApiKey",
     "AssignmentRule",
     "AuditEntry",
     "Base",
     "BusinessCalendar",
     "Campaign",
+    "CommissionPlan",
     "Contact",
     "Contract",
     "ContractCounter",
     "CustomFieldDef",
     "Customer",
     "CustomerCollaborator",
+    "CustomerRfm",
+    "CustomerRfmChange",
     "Dispute",
     "Event",
     "IdempotencyKey",
@@ -90,8 +98,11 @@ __all__ = [
     "Product",
     "PublicSubmission",
     "RateLimitCounter",
+    "Report",
+    "RfmRun",
     "SlaPolicy",
     "Tag",
+    "Target",
     "Task",
     "Team",
     "Ticket",

@@ -48,6 +48,14 @@ class Customer(TenantEntity, Base):
         ),
         Index("ix_customers_workspace_id_updated_at", "workspace_id", "updated_at", "id"),
         Index("ix_customers_workspace_id_created_at", "workspace_id", "created_at", "id"),
+        # new customers per owner in a period (targets, leaderboards): index-only
+        Index(
+            "ix_customers_workspace_id_created_live",
+            "workspace_id",
+            "created_at",
+            postgresql_include=["owner_id"],
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
         Index("ix_customers_workspace_id_name", "workspace_id", "name", "id"),
         Index("ix_customers_workspace_id_status", "workspace_id", "status"),
         # how many customers a rep holds (the pool's holding cap), from the index alone
@@ -83,6 +91,13 @@ class Customer(TenantEntity, Base):
         ),
         Index(
             "ix_customers_workspace_id_last_followed", "workspace_id", "last_followed_sort", "id"
+        ),
+        # the recycle bin, small: analytics leave its customers out with a hashed anti-join
+        Index(
+            "ix_customers_workspace_id_deleted",
+            "workspace_id",
+            "id",
+            postgresql_where=text("deleted_at IS NOT NULL"),
         ),
         Index(
             "uq_customers_workspace_id_external",

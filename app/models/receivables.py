@@ -130,6 +130,14 @@ class Payment(TenantEntity, Base):
         tenant_fk(["contract_id"], "contracts", ondelete="CASCADE"),
         Index("ix_payments_workspace_id_contract", "workspace_id", "contract_id", "received_on"),
         Index("ix_payments_workspace_id_received_on", "workspace_id", "received_on", "id"),
+        # payments received per contract owner in a period (targets, commission): index-only
+        Index(
+            "ix_payments_workspace_id_received_live",
+            "workspace_id",
+            "received_on",
+            postgresql_include=["contract_id", "amount", "currency"],
+            postgresql_where=text("voided_at IS NULL AND deleted_at IS NULL"),
+        ),
         Index("ix_payments_workspace_id_created_at", "workspace_id", "created_at", "id"),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint(

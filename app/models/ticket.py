@@ -69,6 +69,10 @@ class SlaPolicy(TenantEntity, Base):
     customer_levels: Mapped[list[str]] = mapped_column(
         ARRAY(String(40)), nullable=False, default=list
     )
+    #: customer value (RFM) tiers it applies to; empty = any tier (both lists must match)
+    customer_rfm_tiers: Mapped[list[str]] = mapped_column(
+        ARRAY(String(40)), nullable=False, default=list, server_default="{}"
+    )
     #: null = the clock runs around the clock
     calendar_id: Mapped[uuid.UUID | None] = mapped_column()
     #: {"urgent": {"first_response_minutes": 30, "resolution_minutes": 240}, ...}

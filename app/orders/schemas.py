@@ -8,15 +8,7 @@ from enum import StrEnum
 from pydantic import EmailStr, Field, field_validator, model_validator
 
 from app.contracts.money import CurrencyCode, MoneyOut
-from app.core.schemas import RequestSchema, ResponseSchema
-
-#: times the API accepts: enough for any real order, and far from datetime's limits (a
-#: year-1 time east of UTC does not even exist in UTC)
-MIN_YEAR, MAX_YEAR = 1900, 2999
-
-
-def in_years(moment: datetime) -> bool:
-    return MIN_YEAR <= moment.year <= MAX_YEAR
+from app.core.schemas import MAX_YEAR, MIN_YEAR, RequestSchema, ResponseSchema, in_years
 
 
 class OrderStatus(StrEnum):

@@ -26,6 +26,7 @@ from app.core import hooks
 from app.core.audit import record_mutation, snapshot
 from app.core.pagination import ListParams
 from app.core.principal import Principal
+from app.core.schemas import in_years
 from app.customers import service as customers
 from app.customers.normalize import normalize_email, normalize_phone
 from app.errors import BadRequest, Conflict, FieldError, NotFound, UnprocessableEntity
@@ -33,7 +34,6 @@ from app.models.customer import Customer
 from app.models.orders import Order, OrderItem
 from app.orders import schemas
 from app.orders.repository import OrderRepository
-from app.orders.schemas import in_years
 
 #: NUMERIC(18,2) holds up to 16 digits before the point
 MAX_AMOUNT = Decimal(10) ** 16

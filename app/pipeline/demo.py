@@ -1,6 +1,9 @@
 """Demo pipelines: the standard pipeline plus a project-sales one, a product catalogue and
-about forty deals across the stages (some won, some lost, some rotting) on the demo
-customers, owned by the reps who own those customers."""
+about seventy deals across the stages (some won, some lost, some rotting) on the demo
+customers, owned by the reps who own those customers. Creation, win and loss dates spread
+over the last five months and expected close dates over the next four, and the deals from
+the expo and the website carry those campaigns, so funnel, forecast and campaign ROI have
+something to show."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from sqlalchemy import select
 from app.core.ids import uuid7
 from app.demo import DEMO_BUILDERS, DemoContext
 from app.models.customer import Contact, Customer
+from app.models.lead import Campaign
 from app.models.pipeline import (
     LostReason,
     Opportunity,
@@ -49,6 +53,10 @@ PRODUCTS = (
     ("EN-SUPPORT", "Premium Support", "Services", "year", "5000.00", "USD"),
     ("EN-ONBOARD", "Onboarding Package", "Services", "package", "2800.00", "USD"),
 )
+
+DEALS = 72
+#: how far back a closed deal's story is moved (days): wins and losses in several months
+CLOSED_AGES = (0, 0, 0, 12, 30, 45, 60, 80, 100, 130)
 
 DEAL_TOPICS = (
     "CRM 年度订阅",
@@ -132,15 +140,19 @@ async def build_pipeline(ctx: DemoContext) -> None:
         await s.execute(select(Contact.customer_id, Contact.id).order_by(Contact.created_at))
     ).all():
         contacts.setdefault(customer_id, contact_id)
+    campaigns = {
+        c.channel: c.id
+        for c in (await s.execute(select(Campaign).order_by(Campaign.created_at))).scalars()
+    }
     cny = [p for p in products if p.currency == "CNY" and p.active]
     usd = [p for p in products if p.currency == "USD"]
-    for n in range(40):
+    for n in range(DEALS):
         customer = customers[n % len(customers)]
         pipeline = project if n % 4 == 3 else standard
         pipeline_stages = stages[pipeline.id]
         open_stages = [st for st in pipeline_stages if st.kind == "open"]
         # the outcome mix: most open, some won, some lost
-        outcome = "won" if n % 7 == 2 else "lost" if n % 9 == 4 else "open"
+        outcome = "won" if n % 5 == 2 else "lost" if n % 7 == 4 else "open"
         reached = rng.randrange(len(open_stages))
         path = open_stages[: reached + 1]
         if outcome != "open":
@@ -164,6 +176,7 @@ async def build_pipeline(ctx: DemoContext) -> None:
             probability=path[-1].probability,
             owner_id=customer.owner_id,
             source=("展会", "官网表单", "老客户推荐", "电话营销")[n % 4],
+            campaign_id=(campaigns.get("展会"), campaigns.get("网站"), None, None)[n % 4],
             created_by=customer.owner_id,
         )
         items = []
@@ -189,6 +202,8 @@ async def build_pipeline(ctx: DemoContext) -> None:
         # walk the path: each stay a few days; every fifth open deal has sat too long in
         # its stage, the other open deals moved recently
         stays = [timedelta(days=rng.randint(2, 12), hours=rng.randint(0, 23)) for _ in path[:-1]]
+        if outcome == "open" and stays and n % 3 == 0:
+            stays[0] += timedelta(days=rng.randint(20, 70))  # an older deal, moving again lately
         last_stage = path[-1]
         if outcome == "open" and n % 5 == 0 and last_stage.rotting_days:
             in_last = timedelta(days=last_stage.rotting_days + rng.randint(3, 20))
@@ -196,7 +211,8 @@ async def build_pipeline(ctx: DemoContext) -> None:
             in_last = timedelta(days=rng.randint(0, 5), hours=rng.randint(1, 23))
         else:
             in_last = timedelta(days=rng.randint(1, 25))
-        at = now - in_last - sum(stays, timedelta())
+        age = timedelta(days=rng.choice(CLOSED_AGES)) if outcome != "open" else timedelta()
+        at = now - age - in_last - sum(stays, timedelta())
         deal.created_at = at
         visits = []
         for index, st in enumerate(path):
@@ -215,7 +231,7 @@ async def build_pipeline(ctx: DemoContext) -> None:
                 at = left
         deal.stage_entered_at = at
         deal.expected_close_date = (
-            date.today() + timedelta(days=rng.randint(7, 90)) if outcome == "open" else None
+            date.today() + timedelta(days=rng.randint(-5, 120)) if outcome == "open" else None
         )
         if outcome == "won":
             deal.won_at = at

@@ -348,7 +348,8 @@ class OpportunityRepository(RepositoryBase[Opportunity]):
         if owner_id is not None:
             stmt = stmt.where(Opportunity.owner_id == owner_id)
         if team_id is not None:
-            stmt = stmt.where(Opportunity.owner_id.in_(team_members(team_id)))
+            # its own CTE name: a manager's team scope already uses the default one
+            stmt = stmt.where(Opportunity.owner_id.in_(team_members(team_id, "filter_team_tree")))
         return stmt
 
     async def board_column(
@@ -408,7 +409,7 @@ class OpportunityRepository(RepositoryBase[Opportunity]):
             if owner_id is not None:
                 stmt = stmt.where(T.owner_id == owner_id)
             if team_id is not None:
-                stmt = stmt.where(T.owner_id.in_(team_members(team_id)))
+                stmt = stmt.where(T.owner_id.in_(team_members(team_id, "filter_team_tree")))
             rows += (
                 await self.session.execute(
                     stmt.group_by(T.stage_id, T.currency)

@@ -1015,7 +1015,8 @@ async def list_opportunities(
         if value is not None:
             conds.append(column == value)
     if f.team_id is not None:
-        conds.append(Opportunity.owner_id.in_(team_members(f.team_id)))
+        # its own CTE name: a manager's team scope already uses the default one
+        conds.append(Opportunity.owner_id.in_(team_members(f.team_id, "filter_team_tree")))
     if f.rotting is not None:
         rot = rotting_condition(now)
         conds.append(rot if f.rotting else ~rot)

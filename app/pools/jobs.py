@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.analytics.value import service as customer_value
 from app.auth.dependencies import Ctx
 from app.core import hooks
 from app.core.jobs import session_maker, tasks
@@ -143,6 +144,9 @@ def _in_pool(pool: Pool, default_id: uuid.UUID | None) -> list[ColumnElement[boo
         Customer.deleted_at.is_(None),
     ]
     conds += [~exemption() for exemption in hooks.reclaim_exemptions]
+    exempt_tiers = rules_of(pool).exempt_rfm_tiers
+    if exempt_tiers:
+        conds.append(~customer_value.in_tiers(Customer.id, exempt_tiers))
     return conds
 
 

@@ -8,6 +8,7 @@ from app.auth.dependencies import Ctx, require
 from app.core.http import if_match, set_etag
 from app.core.pagination import ListParams, Page, list_params
 from app.core.routing import UnitOfWorkRoute
+from app.customers import service as customers
 from app.customers.schemas import Customer
 from app.errors import Conflict, Forbidden, NotFound, PreconditionFailed, problem_responses
 from app.pools import jobs, schemas, service
@@ -114,7 +115,7 @@ async def claim_customer(
     customer_id: uuid.UUID, ctx: Ctx = Depends(require("pools", write=True))
 ) -> Customer:
     """Claim (领取) a pool customer; 409 names whoever was first."""
-    return Customer.model_validate(await service.claim(ctx, customer_id))
+    return await customers.present_one(ctx, await service.claim(ctx, customer_id))
 
 
 @router.post(
@@ -129,7 +130,7 @@ async def release_customer(
     ctx: Ctx = Depends(require("customers", write=True)),
 ) -> Customer:
     """Return (退回) a customer to a pool, with a reason."""
-    return Customer.model_validate(await service.release(ctx, customer_id, data))
+    return await customers.present_one(ctx, await service.release(ctx, customer_id, data))
 
 
 @router.post(
@@ -144,4 +145,4 @@ async def assign_customer(
     ctx: Ctx = Depends(require("pools", write=True)),
 ) -> Customer:
     """Assign (分配) a pool customer to a rep (managers and admins)."""
-    return Customer.model_validate(await service.assign(ctx, customer_id, data))
+    return await customers.present_one(ctx, await service.assign(ctx, customer_id, data))

@@ -14,6 +14,9 @@ LevelDays = dict[
     Annotated[int, Field(ge=1, le=3650)],
 ]
 
+#: a customer-value (RFM) tier key
+TierKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+
 
 class PoolRules(RequestSchema):
     holding_cap: int | None = Field(
@@ -43,6 +46,12 @@ class PoolRules(RequestSchema):
     )
     warn_days_before: int = Field(
         default=3, ge=0, le=365, description="Warn the owner this many days before reclaim"
+    )
+    exempt_rfm_tiers: list[TierKey] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Customers in these customer-value (RFM) tiers are never reclaimed "
+        "automatically (tier keys from `GET /settings/rfm`)",
     )
 
 

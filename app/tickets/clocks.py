@@ -77,11 +77,18 @@ class Setups:
         return setup
 
 
-async def choose_policy(session: AsyncSession, level: str | None) -> SlaPolicy | None:
-    """The first active policy for the customer's level, else the first for every level."""
+async def choose_policy(
+    session: AsyncSession, level: str | None, tier: str | None = None
+) -> SlaPolicy | None:
+    """The first active policy for the customer's level and RFM tier (a policy naming
+    levels and/or tiers applies when the customer's are among them), else the first for
+    every customer."""
     for policy in await active_policies(session):
-        if not policy.customer_levels or (level is not None and level in policy.customer_levels):
-            return policy
+        if policy.customer_levels and level not in policy.customer_levels:
+            continue
+        if policy.customer_rfm_tiers and tier not in policy.customer_rfm_tiers:
+            continue
+        return policy
     return None
 
 

@@ -340,6 +340,7 @@ POLICY_FIELDS = (
     "position",
     "active",
     "customer_levels",
+    "customer_rfm_tiers",
     "calendar_id",
     "targets",
     "warning_minutes",
@@ -387,6 +388,7 @@ def policy_out(row: SlaPolicy) -> schemas.SlaPolicy:
         position=row.position,
         active=row.active,
         customer_levels=list(row.customer_levels),
+        customer_rfm_tiers=list(row.customer_rfm_tiers),
         calendar_id=row.calendar_id,
         targets={
             schemas.TicketPriority(k): schemas.SlaTargetRead(
@@ -409,6 +411,7 @@ async def create_policy(ctx: Ctx, data: schemas.SlaPolicyCreate) -> SlaPolicy:
         position=data.position,
         active=data.active,
         customer_levels=list(dict.fromkeys(data.customer_levels)),
+        customer_rfm_tiers=list(dict.fromkeys(data.customer_rfm_tiers)),
         calendar_id=data.calendar_id,
         targets=_targets(data.targets),
         warning_minutes=data.warning_minutes,
@@ -451,6 +454,8 @@ async def update_policy(
         setattr(row, name, getattr(data, name))
     if data.customer_levels is not None:
         row.customer_levels = list(dict.fromkeys(data.customer_levels))
+    if data.customer_rfm_tiers is not None:
+        row.customer_rfm_tiers = list(dict.fromkeys(data.customer_rfm_tiers))
     if data.targets is not None:
         row.targets = _targets(data.targets)
     if fields & {"calendar_id", "targets"}:

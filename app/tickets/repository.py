@@ -106,14 +106,17 @@ async def survey_workspace(session: AsyncSession, token: str) -> uuid.UUID | Non
 
 
 async def active_policies(session: AsyncSession) -> Sequence[SlaPolicy]:
-    """Active policies, level-specific ones first, then by position."""
+    """Active policies, level- or tier-specific ones first, then by position."""
     return (
         (
             await session.execute(
                 select(SlaPolicy)
                 .where(SlaPolicy.active.is_(True), SlaPolicy.deleted_at.is_(None))
                 .order_by(
-                    (func.cardinality(SlaPolicy.customer_levels) == 0).asc(),
+                    (
+                        (func.cardinality(SlaPolicy.customer_levels) == 0)
+                        & (func.cardinality(SlaPolicy.customer_rfm_tiers) == 0)
+                    ).asc(),
                     SlaPolicy.position,
                     SlaPolicy.id,
                 )

@@ -22,6 +22,7 @@ from app.tickets.sla import check_periods, parse_hhmm
 PhoneText = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 TypeName = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 LevelName = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+TierName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 HHMM = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
 
 
@@ -385,6 +386,7 @@ class SlaPolicy(ResponseSchema):
                     "position": 0,
                     "active": True,
                     "customer_levels": ["A"],
+                    "customer_rfm_tiers": ["vip"],
                     "calendar_id": "01a22ee7-e03d-71db-a860-82133b65732c",
                     "targets": {
                         "urgent": {"first_response_minutes": 15, "resolution_minutes": 240},
@@ -404,6 +406,10 @@ class SlaPolicy(ResponseSchema):
     customer_levels: list[str] = Field(
         description="Customer levels it applies to; empty: every customer (fallback)"
     )
+    customer_rfm_tiers: list[str] = Field(
+        description="Customer value (RFM) tier keys it applies to; empty: any tier. A policy "
+        "naming levels and tiers applies when both match"
+    )
     calendar_id: uuid.UUID | None = Field(
         description="Business calendar; null: the clock runs around the clock"
     )
@@ -421,6 +427,9 @@ class SlaPolicyCreate(RequestSchema):
     customer_levels: list[LevelName] = Field(
         default_factory=list, max_length=20, description="Customer levels; empty: all"
     )
+    customer_rfm_tiers: list[TierName] = Field(
+        default_factory=list, max_length=10, description="RFM tier keys; empty: any tier"
+    )
     calendar_id: uuid.UUID | None = Field(default=None, description="Business calendar")
     targets: dict[TicketPriority, SlaTarget] = Field(description="Targets per priority")
     warning_minutes: int = Field(default=30, ge=0, le=10_080, description="Warning lead")
@@ -432,6 +441,9 @@ class SlaPolicyUpdate(RequestSchema):
     active: bool | None = Field(default=None, description="Active")
     customer_levels: list[LevelName] | None = Field(
         default=None, max_length=20, description="Customer levels; empty: all"
+    )
+    customer_rfm_tiers: list[TierName] | None = Field(
+        default=None, max_length=10, description="RFM tier keys; empty: any tier"
     )
     calendar_id: uuid.UUID | None = Field(default=None, description="Business calendar")
     targets: dict[TicketPriority, SlaTarget] | None = Field(

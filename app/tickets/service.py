@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.analytics.value import service as customer_value
 from app.auth.dependencies import Ctx
 from app.contracts import clock
 from app.core import hooks
@@ -527,7 +528,8 @@ async def _create(
                 select(User.team_id).where(User.id == ticket.assignee_id)
             )
         ticket.assignment_note = "assigned on creation"
-    policy = await clocks.choose_policy(session, level)
+    tier = await customer_value.tier_of(session, ticket.customer_id)
+    policy = await clocks.choose_policy(session, level, tier)
     clocks.set_targets(ticket, policy)
     setup = await clocks.Setups(session, workspace_id, await clock.workspace_zone(session)).of(
         ticket.sla_policy_id
@@ -625,7 +627,8 @@ async def update_ticket(
     await _check_links(ctx.session, ticket)
     if "priority" in fields and before["priority"] != ticket.priority:
         level = await _customer_level(ctx.session, ticket.customer_id)
-        policy = await clocks.choose_policy(ctx.session, level)
+        tier = await customer_value.tier_of(ctx.session, ticket.customer_id)
+        policy = await clocks.choose_policy(ctx.session, level, tier)
         clocks.set_targets(ticket, policy)
         if ticket.status in ("new", "open"):
             clocks.plan(ticket, await _setup(ctx.session, ticket), clock.utcnow())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,10 @@ from tests.webhooks.worker import webhook_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = sorted((ROOT / "tests" / "e2e").glob("*.e2e.mjs"))
+#: specs that sign in to the demo workspace, loaded once into the server's database for them
+DEMO_SPECS = {"dashboard"}
+#: the demo's manager of 华东销售部 (app/demo.py PEOPLE), whose dashboard the spec checks
+DEMO_MANAGER = "wang.fang@demo.rapport.local"
 
 
 def _chromium() -> str | None:
@@ -36,12 +41,28 @@ def server(database_url: str) -> Iterator[LiveServer]:
         yield live
 
 
+@pytest.fixture(scope="module")
+def demo(server: LiveServer) -> str:
+    """The demo workspace beside the live one (`rapport demo`); returns the reps' password."""
+    from app.demo import REP_PASSWORD
+
+    subprocess.run(
+        [sys.executable, "-m", "app.cli", "demo"],
+        env={**os.environ, "DATABASE_URL": server.database_url, "RAPPORT_LOG_LEVEL": "warning"},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return REP_PASSWORD
+
+
 def test_browser_scenarios_exist() -> None:
     assert SPECS, "no browser scenarios found in tests/e2e"
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[p.name.removesuffix(".e2e.mjs") for p in SPECS])
-def test_browser_scenarios(server: LiveServer, spec: Path) -> None:
+def test_browser_scenarios(server: LiveServer, spec: Path, request: pytest.FixtureRequest) -> None:
     chromium = _chromium()
     if chromium is None:
         if os.environ.get("CI"):
@@ -54,6 +75,9 @@ def test_browser_scenarios(server: LiveServer, spec: Path) -> None:
         "RAPPORT_E2E_PASSWORD": server.password,
         "CHROMIUM_PATH": chromium,
     }
+    if spec.name.removesuffix(".e2e.mjs") in DEMO_SPECS:
+        env["RAPPORT_E2E_DEMO_MANAGER"] = DEMO_MANAGER
+        env["RAPPORT_E2E_DEMO_PASSWORD"] = request.getfixturevalue("demo")
     result = subprocess.run(
         ["node", "--test", str(spec)],
         env=env,

@@ -48,6 +48,367 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/activity-stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Activity Stats
+         * @description Follow-ups per person and kind in a period, with the customers they touched.
+         */
+        get: operations["analytics:activity_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/campaign-roi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaign Roi
+         * @description Won amount of each campaign's deals (its own or its leads') per yuan it cost.
+         */
+        get: operations["analytics:campaign_roi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/churn-risk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Churn Risk
+         * @description Buyers overdue against their own purchase rhythm or without follow-up, most valuable
+         *     first.
+         */
+        get: operations["analytics:churn_risk"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cohorts
+         * @description Retention by first-purchase month: % still buying in each of the next 12 months.
+         */
+        get: operations["analytics:cohorts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pipeline Coverage
+         * @description Open pipeline expected to close in the period against what is left of the target.
+         */
+        get: operations["analytics:pipeline_coverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sales Forecast
+         * @description Won, commit, best case and weighted pipeline by expected close month, with targets.
+         */
+        get: operations["analytics:sales_forecast"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sales Funnel
+         * @description Stage-to-stage conversion and win rate of the deals created in the period.
+         */
+        get: operations["analytics:sales_funnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/key-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Key Accounts
+         * @description The buyers of the Pareto head (大客户), largest revenue first.
+         */
+        get: operations["analytics:key_accounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/leaderboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leaderboard
+         * @description People ranked by won amount, payments received, new customers, follow-ups or visits.
+         */
+        get: operations["analytics:leaderboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/lost-reasons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lost Reasons
+         * @description Deals lost in the period by reason, with counts, shares and amounts.
+         */
+        get: operations["analytics:lost_reasons"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/pareto": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pareto
+         * @description Share of the period's revenue from the top 20 % of buyers, and the whole curve.
+         */
+        get: operations["analytics:pareto"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/revenue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Revenue
+         * @description Orders and payments received per day, week or month of the period.
+         */
+        get: operations["analytics:revenue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/rfm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rfm Distribution
+         * @description The R × F × M cube and the customers per tier, in your scope.
+         */
+        get: operations["analytics:rfm_distribution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/rfm/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Rfm
+         * @description Score a sample customer under settings being edited (nothing is saved).
+         */
+        post: operations["analytics:preview_rfm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/rfm/recompute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recompute Rfm
+         * @description Queue a recompute of every customer's scores (owners, admins); poll the run.
+         */
+        post: operations["analytics:recompute_rfm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/rfm/runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Rfm Run
+         * @description A recompute's status and counts.
+         */
+        get: operations["analytics:get_rfm_run"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/sales-cycle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sales Cycle
+         * @description Days from creation to win of the deals won in the period, and time spent per stage.
+         */
+        get: operations["analytics:sales_cycle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/stale-deals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stale Deals
+         * @description Open deals sitting in their stage longer than its rotting days, most overdue first.
+         */
+        get: operations["analytics:stale_deals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-keys": {
         parameters: {
             query?: never;
@@ -412,6 +773,118 @@ export interface paths {
          * @description Leads and conversions of a campaign.
          */
         get: operations["campaigns:campaign_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commission/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Plans
+         * @description Commission plans, in the order they are tried by default.
+         */
+        get: operations["commission:list_plans"];
+        put?: never;
+        /**
+         * Create Plan
+         * @description Add a commission plan (admins).
+         */
+        post: operations["commission:create_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commission/plans/{plan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Plan
+         * @description One commission plan.
+         */
+        get: operations["commission:get_plan"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Plan
+         * @description Remove a commission plan (admins).
+         */
+        delete: operations["commission:delete_plan"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Plan
+         * @description Change a commission plan (admins); statements are computed from the current plan.
+         */
+        patch: operations["commission:update_plan"];
+        trace?: never;
+    };
+    "/api/v1/commission/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Statements
+         * @description Commission per rep in your scope for a month, quarter or year, by name.
+         */
+        get: operations["commission:list_statements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commission/statements/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Statement
+         * @description One rep's commission statement for the period.
+         */
+        get: operations["commission:get_statement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commission/statements/{user_id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Statement Payments
+         * @description The payments behind a statement, oldest first, each split into its commission lines.
+         */
+        get: operations["commission:list_statement_payments"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1049,6 +1522,26 @@ export interface paths {
          * @description Bring a customer back from the recycle bin.
          */
         post: operations["customers:restore_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{customer_id}/rfm-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customer Rfm History
+         * @description A customer's RFM tier changes, newest first.
+         */
+        get: operations["customers:customer_rfm_history"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2461,6 +2954,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Reports
+         * @description Stored reports in your scope: your own; a manager's also those of their subtree.
+         */
+        get: operations["reports:list_reports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate Report
+         * @description Compute a report now for a rep or team in your scope (replaces the stored one).
+         */
+        post: operations["reports:generate_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Report
+         * @description One report with its numbers (a team's: per member too).
+         */
+        get: operations["reports:get_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Report
+         * @description The report as an XLSX workbook (summary, and members for a team).
+         */
+        get: operations["reports:download_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -2551,6 +3124,30 @@ export interface paths {
          * @description Change the rate limits of the workspace (owners and admins).
          */
         patch: operations["settings:update_rate_limits"];
+        trace?: never;
+    };
+    "/api/v1/settings/rfm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Rfm Settings
+         * @description RFM scoring: purchase sources, window, thresholds, weights, tiers, churn rules.
+         */
+        get: operations["settings:get_rfm_settings"];
+        /**
+         * Put Rfm Settings
+         * @description Replace the RFM settings (owners, admins) and queue a recompute under them.
+         */
+        put: operations["settings:put_rfm_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/settings/tickets": {
@@ -2675,6 +3272,78 @@ export interface paths {
          * @description Rename or recolour a tag.
          */
         patch: operations["tags:update_tag"];
+        trace?: never;
+    };
+    "/api/v1/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Targets
+         * @description Targets in your scope: your own, your subtree's people and teams, or all.
+         */
+        get: operations["targets:list_targets"];
+        put?: never;
+        /**
+         * Create Target
+         * @description Set a target for a person, a team or the workspace (managers: their subtree).
+         */
+        post: operations["targets:create_target"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/targets/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Target Progress
+         * @description Actual against target for the period, with the pace needed for the rest of it.
+         */
+        get: operations["targets:target_progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/targets/{target_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Target
+         * @description One target.
+         */
+        get: operations["targets:get_target"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Target
+         * @description Remove a target.
+         */
+        delete: operations["targets:delete_target"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Target
+         * @description Change a target's value (or currency); to move it, delete it and set another.
+         */
+        patch: operations["targets:update_target"];
         trace?: never;
     };
     "/api/v1/tasks": {
@@ -3586,6 +4255,54 @@ export interface components {
              */
             version: number;
         };
+        /** ActivityCounts */
+        ActivityCounts: {
+            /**
+             * Calls
+             * @description Follow-ups of kind call
+             */
+            calls: number;
+            /**
+             * Customers Touched
+             * @description Distinct customers followed up (in totals: a customer counts once even when several people touched it)
+             */
+            customers_touched: number;
+            /**
+             * Emails
+             * @description Follow-ups of kind email
+             */
+            emails: number;
+            /**
+             * Meetings
+             * @description Follow-ups of kind meeting
+             */
+            meetings: number;
+            /**
+             * Notes
+             * @description Follow-ups of kind note
+             */
+            notes: number;
+            /**
+             * Return Visits
+             * @description Follow-ups of kind return_visit
+             */
+            return_visits: number;
+            /**
+             * Total
+             * @description All follow-ups
+             */
+            total: number;
+            /**
+             * Visits
+             * @description Follow-ups of kind visit
+             */
+            visits: number;
+            /**
+             * Wechats
+             * @description Follow-ups of kind wechat
+             */
+            wechats: number;
+        };
         /** ActivityCreate */
         ActivityCreate: {
             /**
@@ -3652,6 +4369,96 @@ export interface components {
          * @enum {string}
          */
         ActivitySort: "occurred_at" | "-occurred_at";
+        /** ActivityStats */
+        ActivityStats: {
+            /**
+             * As Of
+             * Format: date-time
+             * @description When the numbers were computed
+             */
+            as_of: string;
+            /**
+             * Period
+             * @description The period label
+             */
+            period: string;
+            /**
+             * Rows
+             * @description One per person, most follow-ups first (then by name); active sales reps and managers in scope appear even with none
+             */
+            rows: components["schemas"]["ActivityStatsRow"][];
+            /** @description All the follow-ups of the rows together */
+            totals: components["schemas"]["ActivityCounts"];
+        };
+        /** ActivityStatsRow */
+        ActivityStatsRow: {
+            /**
+             * Calls
+             * @description Follow-ups of kind call
+             */
+            calls: number;
+            /**
+             * Customers Touched
+             * @description Distinct customers followed up (in totals: a customer counts once even when several people touched it)
+             */
+            customers_touched: number;
+            /**
+             * Emails
+             * @description Follow-ups of kind email
+             */
+            emails: number;
+            /**
+             * Meetings
+             * @description Follow-ups of kind meeting
+             */
+            meetings: number;
+            /**
+             * Notes
+             * @description Follow-ups of kind note
+             */
+            notes: number;
+            /**
+             * Return Visits
+             * @description Follow-ups of kind return_visit
+             */
+            return_visits: number;
+            /**
+             * Team Id
+             * @description Their team
+             */
+            team_id: string | null;
+            /**
+             * Team Name
+             * @description Their team's name
+             */
+            team_name: string | null;
+            /**
+             * Total
+             * @description All follow-ups
+             */
+            total: number;
+            /**
+             * User Id
+             * Format: uuid
+             * @description The author of the follow-ups
+             */
+            user_id: string;
+            /**
+             * User Name
+             * @description Their name
+             */
+            user_name: string;
+            /**
+             * Visits
+             * @description Follow-ups of kind visit
+             */
+            visits: number;
+            /**
+             * Wechats
+             * @description Follow-ups of kind wechat
+             */
+            wechats: number;
+        };
         /** AgingBuckets */
         AgingBuckets: {
             /**
@@ -4084,6 +4891,32 @@ export interface components {
             weights?: {
                 [key: string]: number;
             } | null;
+        };
+        /** AttainmentTier */
+        AttainmentTier: {
+            /**
+             * Min Attainment
+             * @description Attainment in percent from which it applies
+             */
+            min_attainment: string;
+            /**
+             * Multiplier
+             * @description Factor on the commission
+             */
+            multiplier: string;
+        };
+        /** AttainmentTierIn */
+        AttainmentTierIn: {
+            /**
+             * Min Attainment
+             * @description Attainment in percent from which the tier applies (100 = target met)
+             */
+            min_attainment: number | string;
+            /**
+             * Multiplier
+             * @description Factor on the commission
+             */
+            multiplier: number | string;
         };
         /** AuditEntry */
         AuditEntry: {
@@ -4676,6 +5509,83 @@ export interface components {
              */
             status: string;
         };
+        /** CampaignRoi */
+        CampaignRoi: {
+            /**
+             * Period
+             * @description Campaigns that ran in this period (null: all)
+             */
+            period: string | null;
+            /**
+             * Rows
+             * @description Highest won amount first
+             */
+            rows: components["schemas"]["CampaignRoiRow"][];
+        };
+        /** CampaignRoiRow */
+        CampaignRoiRow: {
+            /**
+             * Actual Cost
+             * @description What it cost (null: not recorded)
+             */
+            actual_cost: string | null;
+            /**
+             * Campaign Id
+             * Format: uuid
+             * @description Campaign
+             */
+            campaign_id: string;
+            /**
+             * Channel
+             * @description Channel
+             */
+            channel: string | null;
+            /**
+             * Currency
+             * @description The campaign's currency (cost and counted deals)
+             */
+            currency: string;
+            /**
+             * Deals
+             * @description Deals attributed to it in scope (any currency)
+             */
+            deals: number;
+            /**
+             * Leads
+             * @description Leads of the campaign in scope
+             */
+            leads: number;
+            /**
+             * Name
+             * @description Campaign name
+             */
+            name: string;
+            /**
+             * Open Amount
+             * @description Open deals attributed, campaign's currency
+             */
+            open_amount: string;
+            /**
+             * Roi
+             * @description won_amount ÷ actual_cost, half-up to 2 places (2.50 = 2.5 yuan won per yuan spent); null without a cost
+             */
+            roi: string | null;
+            /**
+             * Status
+             * @description Campaign status
+             */
+            status: string;
+            /**
+             * Won Amount
+             * @description Their amount
+             */
+            won_amount: string;
+            /**
+             * Won Deals
+             * @description Of those, won, in the campaign's currency
+             */
+            won_deals: number;
+        };
         /**
          * CampaignSort
          * @enum {string}
@@ -4852,10 +5762,116 @@ export interface components {
          */
         CashInPeriod: "week" | "month";
         /**
+         * ChurnReason
+         * @enum {string}
+         */
+        ChurnReason: "overdue_vs_own_gap" | "no_follow_up";
+        /** ChurnRisk */
+        ChurnRisk: {
+            /**
+             * Customer Id
+             * Format: uuid
+             * @description Customer
+             */
+            customer_id: string;
+            /**
+             * Days Since Follow Up
+             * @description Days since the last follow-up (never followed: since the customer was created)
+             */
+            days_since_follow_up: number;
+            /**
+             * Days Since Purchase
+             * @description Days from the last purchase to today
+             */
+            days_since_purchase: number;
+            /**
+             * Last Followed At
+             * @description Last follow-up (null: never)
+             */
+            last_followed_at: string | null;
+            /**
+             * Last Purchase On
+             * Format: date
+             * @description Last purchase day (as of the last run)
+             */
+            last_purchase_on: string;
+            /**
+             * Median Gap Days
+             * @description The customer's median days between purchase days (three needed)
+             */
+            median_gap_days: string | null;
+            /**
+             * Name
+             * @description Customer name
+             */
+            name: string;
+            /**
+             * Overdue After Days
+             * @description churn_gap_factor × median gap: beyond this the purchase is overdue
+             */
+            overdue_after_days: string | null;
+            /**
+             * Owner Id
+             * @description Owner
+             */
+            owner_id: string | null;
+            /**
+             * Reasons
+             * @description Why it is at risk (one or both)
+             */
+            reasons: components["schemas"]["ChurnReason"][];
+            /**
+             * Score
+             * @description Current RFM score
+             */
+            score: number;
+            /**
+             * Tier
+             * @description Current RFM tier
+             */
+            tier: string;
+        };
+        /**
          * ClockState
          * @enum {string}
          */
         ClockState: "none" | "running" | "paused" | "met" | "breached";
+        /** Cohort */
+        Cohort: {
+            /**
+             * Customers
+             * @description Customers whose first purchase was in that month
+             */
+            customers: number;
+            /**
+             * Month
+             * @description First-purchase month, YYYY-MM (workspace time zone)
+             */
+            month: string;
+            /**
+             * Retention
+             * @description For months 1..12 after it: % of the cohort with a purchase in that month, half-up to 2 places; null for months that have not begun
+             */
+            retention: (string | null)[];
+        };
+        /** Cohorts */
+        Cohorts: {
+            /**
+             * Cohorts
+             * @description One per month, oldest first
+             */
+            cohorts: components["schemas"]["Cohort"][];
+            /**
+             * From Month
+             * @description First cohort, YYYY-MM
+             */
+            from_month: string;
+            /**
+             * To Month
+             * @description Last cohort, YYYY-MM
+             */
+            to_month: string;
+        };
         /** Collaborator */
         Collaborator: {
             /**
@@ -4951,6 +5967,383 @@ export interface components {
          * @enum {string}
          */
         CommentVisibility: "public" | "internal";
+        /** CommissionLine */
+        CommissionLine: {
+            /**
+             * Base
+             * @description This share of the payment
+             */
+            base: string;
+            /**
+             * Category
+             * @description Product category of this share (null: uncategorised). How a payment becomes lines: the payment's contract names a deal whose line items carry products; the item totals summed per product category are the weights (items without a product or category form the uncategorised share). The payment amount is split in proportion to them: every share is rounded down to the cent, and the cents left over go one each to the shares that lost the most to rounding (ties: the larger weight, then the category name, uncategorised last), so the lines add up exactly to the payment. A contract without such items gives one uncategorised line of the whole payment
+             */
+            category: string | null;
+            /**
+             * Commission
+             * @description base × rate ÷ 100, rounded half-up to the cent
+             */
+            commission: string;
+            /**
+             * Rate
+             * @description Percent of the payment amount, 0–100 with up to four decimals (3.5 = 3.5 %)
+             */
+            rate: string;
+            /** @description What set the rate: the plan's base rate or an override (category, rfm_tier) */
+            rule: components["schemas"]["LineRule"];
+        };
+        /** CommissionPayment */
+        CommissionPayment: {
+            /**
+             * Amount
+             * @description The payment amount (what the lines add up to)
+             */
+            amount: string;
+            /**
+             * Commission
+             * @description Sum of the line commissions
+             */
+            commission: string;
+            /**
+             * Contract Id
+             * Format: uuid
+             * @description The contract it paid
+             */
+            contract_id: string;
+            /**
+             * Contract Number
+             * @description The contract's number
+             */
+            contract_number: string;
+            /**
+             * Currency
+             * @description Its currency
+             */
+            currency: string;
+            /**
+             * Customer Id
+             * Format: uuid
+             * @description The customer
+             */
+            customer_id: string;
+            /**
+             * Customer Name
+             * @description The customer's name
+             */
+            customer_name: string;
+            /**
+             * Installments
+             * @description Numbers of the installments it was allocated to (empty: credit only)
+             */
+            installments: number[];
+            /**
+             * Lines
+             * @description How a payment becomes lines: the payment's contract names a deal whose line items carry products; the item totals summed per product category are the weights (items without a product or category form the uncategorised share). The payment amount is split in proportion to them: every share is rounded down to the cent, and the cents left over go one each to the shares that lost the most to rounding (ties: the larger weight, then the category name, uncategorised last), so the lines add up exactly to the payment. A contract without such items gives one uncategorised line of the whole payment
+             */
+            lines: components["schemas"]["CommissionLine"][];
+            /**
+             * Payment Id
+             * Format: uuid
+             * @description The payment
+             */
+            payment_id: string;
+            /**
+             * Received On
+             * Format: date
+             * @description When it was received
+             */
+            received_on: string;
+            /**
+             * Tier
+             * @description The customer's current RFM tier key, if scored
+             */
+            tier: string | null;
+        };
+        /** CommissionPlan */
+        CommissionPlan: {
+            /**
+             * Active
+             * @description Inactive plans apply to nobody
+             */
+            active: boolean;
+            /**
+             * Attainment Tiers
+             * @description Multipliers by attainment of the rep's payments_received target for the same period and currency, thresholds strictly ascending: the tier with the highest `min_attainment` at or below the attainment (in percent, rounded half-up to two places) applies. No tier reached, no target or no tiers: multiplier 1
+             */
+            attainment_tiers: components["schemas"]["AttainmentTier"][];
+            /**
+             * Base Rate
+             * @description Percent of the payment amount, 0–100 with up to four decimals (3.5 = 3.5 %)
+             */
+            base_rate: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created
+             */
+            created_at: string;
+            /**
+             * Currency
+             * @description ISO 4217 currency: only payments in it earn commission under this plan
+             */
+            currency: string;
+            /**
+             * Id
+             * Format: uuid
+             * @description Plan id
+             */
+            id: string;
+            /**
+             * Name
+             * @description Name
+             */
+            name: string;
+            /**
+             * Notes
+             * @description Notes
+             */
+            notes: string | null;
+            /**
+             * Priority
+             * @description Lower first: a rep is paid by the first active plan that applies to them
+             */
+            priority: number;
+            /**
+             * Rules
+             * @description Rate overrides tried in order; the first whose condition matches a commission line sets its rate, no match leaves the base rate. `category` matches the line's product category (exactly), `rfm_tier` the customer's current RFM tier key (e.g. `champions`)
+             */
+            rules: components["schemas"]["CommissionRule"][];
+            /**
+             * Team Id
+             * @description Applies to the people of this team's subtree; null: to everyone
+             */
+            team_id: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last changed
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Version (ETag)
+             */
+            version: number;
+        };
+        /** CommissionPlanCreate */
+        CommissionPlanCreate: {
+            /**
+             * Active
+             * @description Active
+             * @default true
+             */
+            active: boolean;
+            /**
+             * Attainment Tiers
+             * @description Multipliers by attainment of the rep's payments_received target for the same period and currency, thresholds strictly ascending: the tier with the highest `min_attainment` at or below the attainment (in percent, rounded half-up to two places) applies. No tier reached, no target or no tiers: multiplier 1
+             */
+            attainment_tiers?: components["schemas"]["AttainmentTierIn"][];
+            /**
+             * Base Rate
+             * @description Percent of the payment amount, 0–100 with up to four decimals (3.5 = 3.5 %)
+             */
+            base_rate: number | string;
+            /**
+             * Currency
+             * @description ISO 4217 currency
+             * @default CNY
+             */
+            currency: string;
+            /**
+             * Name
+             * @description Name, unique
+             */
+            name: string;
+            /**
+             * Notes
+             * @description Notes
+             */
+            notes?: string | null;
+            /**
+             * Priority
+             * @description Lower first
+             * @default 100
+             */
+            priority: number;
+            /**
+             * Rules
+             * @description Rate overrides tried in order; the first whose condition matches a commission line sets its rate, no match leaves the base rate. `category` matches the line's product category (exactly), `rfm_tier` the customer's current RFM tier key (e.g. `champions`)
+             */
+            rules?: components["schemas"]["CommissionRuleIn"][];
+            /**
+             * Team Id
+             * @description Only this team's subtree
+             */
+            team_id?: string | null;
+        };
+        /**
+         * CommissionPlanSort
+         * @enum {string}
+         */
+        CommissionPlanSort: "priority" | "-priority" | "name" | "-name" | "created_at" | "-created_at";
+        /** CommissionPlanUpdate */
+        CommissionPlanUpdate: {
+            /**
+             * Active
+             * @description Active
+             */
+            active?: boolean | null;
+            /**
+             * Attainment Tiers
+             * @description Multipliers by attainment of the rep's payments_received target for the same period and currency, thresholds strictly ascending: the tier with the highest `min_attainment` at or below the attainment (in percent, rounded half-up to two places) applies. No tier reached, no target or no tiers: multiplier 1
+             */
+            attainment_tiers?: components["schemas"]["AttainmentTierIn"][] | null;
+            /**
+             * Base Rate
+             * @description Percent of the payment amount, 0–100 with up to four decimals (3.5 = 3.5 %)
+             */
+            base_rate?: number | string | null;
+            /**
+             * Currency
+             * @description Currency
+             */
+            currency?: string | null;
+            /**
+             * Name
+             * @description Name
+             */
+            name?: string | null;
+            /**
+             * Notes
+             * @description Notes
+             */
+            notes?: string | null;
+            /**
+             * Priority
+             * @description Lower first
+             */
+            priority?: number | null;
+            /**
+             * Rules
+             * @description Rate overrides tried in order; the first whose condition matches a commission line sets its rate, no match leaves the base rate. `category` matches the line's product category (exactly), `rfm_tier` the customer's current RFM tier key (e.g. `champions`)
+             */
+            rules?: components["schemas"]["CommissionRuleIn"][] | null;
+            /**
+             * Team Id
+             * @description Only this team's subtree
+             */
+            team_id?: string | null;
+        };
+        /** CommissionRule */
+        CommissionRule: {
+            /** @description category or rfm_tier */
+            match: components["schemas"]["RuleMatch"];
+            /**
+             * Rate
+             * @description Percent of the payment amount, 0–100 with up to four decimals (3.5 = 3.5 %)
+             */
+            rate: string;
+            /**
+             * Value
+             * @description The product category or RFM tier key
+             */
+            value: string;
+        };
+        /** CommissionRuleIn */
+        CommissionRuleIn: {
+            /** @description category or rfm_tier */
+            match: components["schemas"]["RuleMatch"];
+            /**
+             * Rate
+             * @description Percent of the payment amount, 0–100 with up to four decimals (3.5 = 3.5 %)
+             */
+            rate: number | string;
+            /**
+             * Value
+             * @description The product category or RFM tier key
+             */
+            value: string;
+        };
+        /** CommissionStatement */
+        CommissionStatement: {
+            /**
+             * Attainment Percent
+             * @description payments_base ÷ target × 100, rounded half-up to two places; null without a target
+             */
+            attainment_percent: string | null;
+            /**
+             * Commission
+             * @description gross_commission × multiplier, rounded half-up to the cent
+             */
+            commission: string;
+            /**
+             * Currency
+             * @description The plan's currency; payments in others are not counted
+             */
+            currency: string;
+            /**
+             * Gross Commission
+             * @description Sum of the line commissions (each rounded half-up to the cent)
+             */
+            gross_commission: string;
+            /**
+             * Multiplier
+             * @description Of the attainment tier reached (1 when none)
+             */
+            multiplier: string;
+            /**
+             * Payments
+             * @description Payments received in the period, not voided
+             */
+            payments: number;
+            /**
+             * Payments Base
+             * @description Their total: the commission base
+             */
+            payments_base: string;
+            /**
+             * Period
+             * @description The period label
+             */
+            period: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             * @description The plan that applies to them
+             */
+            plan_id: string;
+            /**
+             * Plan Name
+             * @description Its name
+             */
+            plan_name: string;
+            /**
+             * Target
+             * @description The rep's payments_received target for the period in this currency
+             */
+            target: string | null;
+            /**
+             * Team Id
+             * @description Their team
+             */
+            team_id: string | null;
+            /**
+             * Team Name
+             * @description Their team's name
+             */
+            team_name: string | null;
+            /**
+             * User Id
+             * Format: uuid
+             * @description The rep (the owner of the contracts paid)
+             */
+            user_id: string;
+            /**
+             * User Name
+             * @description Their name
+             */
+            user_name: string;
+        };
         /** Contact */
         Contact: {
             /**
@@ -5650,6 +7043,72 @@ export interface components {
             /** @description The converted lead */
             lead: components["schemas"]["Lead"];
         };
+        /** Coverage */
+        Coverage: {
+            /**
+             * As Of
+             * Format: date
+             * @description Today in the workspace time zone
+             */
+            as_of: string;
+            /**
+             * Coverage
+             * @description open_amount ÷ remaining, half-up to 2 places (3.00 = three times the gap); null without a target or once it is met
+             */
+            coverage: string | null;
+            /**
+             * Currency
+             * @description Only deals in this currency are counted
+             */
+            currency: string;
+            /**
+             * Open Amount
+             * @description Open deals expected to close in the period, full amount
+             */
+            open_amount: string;
+            /**
+             * Open Deals
+             * @description How many open deals that is
+             */
+            open_deals: number;
+            /**
+             * Period
+             * @description The period label
+             */
+            period: string;
+            /**
+             * Remaining
+             * @description max(target − won, 0): what is still to win; null without a target
+             */
+            remaining: string | null;
+            /**
+             * Target
+             * @description Won-amount target of the subject, or null
+             */
+            target: string | null;
+            /**
+             * Target Subject Id
+             * @description That user or team (null: workspace)
+             */
+            target_subject_id: string | null;
+            /** @description Whose target (see forecast) */
+            target_subject_kind: components["schemas"]["TargetSubjectKind"];
+            /**
+             * Weighted
+             * @description The same, Σ amount × probability ÷ 100
+             */
+            weighted: string;
+            /**
+             * Weighted Coverage
+             * @description weighted ÷ remaining, likewise
+             */
+            weighted_coverage: string | null;
+            /**
+             * Won
+             * @description Won in the period so far
+             */
+            won: string;
+        };
         /**
          * CsatGroup
          * @enum {string}
@@ -5723,6 +7182,50 @@ export interface components {
          * @enum {string}
          */
         CsatState: "open" | "rated" | "expired";
+        /** CurrencyAmount */
+        CurrencyAmount: {
+            /**
+             * Amount
+             * @description Sum in that currency (never converted)
+             */
+            amount: string;
+            /**
+             * Currency
+             * @description ISO 4217 code
+             */
+            currency: string;
+        };
+        /** CurrencyCount */
+        CurrencyCount: {
+            /**
+             * Amount
+             * @description Sum in that currency (never converted)
+             */
+            amount: string;
+            /**
+             * Currency
+             * @description ISO 4217 code
+             */
+            currency: string;
+            /**
+             * Deals
+             * @description Deals summed
+             */
+            deals: number;
+        };
+        /** CurvePoint */
+        CurvePoint: {
+            /**
+             * Customer Share
+             * @description Top customers, % of all buyers (0–100)
+             */
+            customer_share: string;
+            /**
+             * Revenue Share
+             * @description Their % of the revenue, half-up to 2 places
+             */
+            revenue_share: string;
+        };
         /** CustomField */
         CustomField: {
             /**
@@ -5987,6 +7490,8 @@ export interface components {
              * @description Province
              */
             province: string | null;
+            /** @description Customer value: RFM scores and tier as of the last run; null: never bought */
+            rfm: components["schemas"]["CustomerRfm"] | null;
             /**
              * Short Name
              * @description Short name
@@ -6151,6 +7656,64 @@ export interface components {
          * @enum {string}
          */
         CustomerKind: "company" | "person";
+        /**
+         * CustomerRfm
+         * @description The `rfm` of a customer payload: its scores as of the workspace's last RFM run.
+         */
+        CustomerRfm: {
+            /**
+             * Amount
+             * @description Amount within the window
+             */
+            amount: string;
+            /**
+             * Computed At
+             * Format: date-time
+             * @description When the scores were computed (last run)
+             */
+            computed_at: string;
+            /**
+             * Currency
+             * @description Currency of `amount`
+             */
+            currency: string;
+            /**
+             * F
+             * @description Frequency score 1–5 (purchases within the window)
+             */
+            f: number;
+            /**
+             * Last Purchase On
+             * Format: date
+             * @description Last purchase day (workspace time zone)
+             */
+            last_purchase_on: string;
+            /**
+             * M
+             * @description Monetary score 1–5 (amount within the window)
+             */
+            m: number;
+            /**
+             * Purchases
+             * @description Purchases within the window
+             */
+            purchases: number;
+            /**
+             * R
+             * @description Recency score 1–5 (days since the last purchase)
+             */
+            r: number;
+            /**
+             * Score
+             * @description Weighted total (see `GET /settings/rfm`)
+             */
+            score: number;
+            /**
+             * Tier
+             * @description Tier key (names in `GET /settings/rfm`)
+             */
+            tier: string;
+        };
         /** CustomerSettings */
         CustomerSettings: {
             /**
@@ -6305,6 +7868,40 @@ export interface components {
              * @description Website
              */
             website?: string | null;
+        };
+        /** CycleStage */
+        CycleStage: {
+            /**
+             * Avg Days
+             * @description Their mean total time in it (days, half-up to 1 place)
+             */
+            avg_days: string | null;
+            /**
+             * Deals
+             * @description Won deals that spent time in this stage
+             */
+            deals: number;
+            /**
+             * Name En
+             * @description Stage name (English)
+             */
+            name_en: string;
+            /**
+             * Name Zh
+             * @description Stage name (Chinese)
+             */
+            name_zh: string;
+            /**
+             * Position
+             * @description Order in the pipeline
+             */
+            position: number;
+            /**
+             * Stage Id
+             * Format: uuid
+             * @description Stage
+             */
+            stage_id: string;
         };
         /**
          * Dashboard
@@ -6707,6 +8304,186 @@ export interface components {
          * @enum {string}
          */
         FieldType: "text" | "long_text" | "number" | "money" | "date" | "select" | "multi_select" | "boolean" | "user";
+        /** Forecast */
+        Forecast: {
+            /**
+             * Commit Probability
+             * @description Probability (%) from which a deal is commit
+             */
+            commit_probability: number;
+            /**
+             * Currency
+             * @description Only deals in this currency are counted
+             */
+            currency: string;
+            /**
+             * Months
+             * @description One row per month, in order
+             */
+            months: components["schemas"]["ForecastMonth"][];
+            /** @description Open deals whose expected close date is before the first month (not in any month above) */
+            past_due_open: components["schemas"]["CurrencyCount"];
+            /**
+             * Target Subject Id
+             * @description That user or team (null: workspace)
+             */
+            target_subject_id: string | null;
+            /** @description Whose targets the target line shows: the owner filter's user, else the team filter's team, else the caller's own (sales), team (manager) or the workspace */
+            target_subject_kind: components["schemas"]["TargetSubjectKind"];
+        };
+        /** ForecastMonth */
+        ForecastMonth: {
+            /**
+             * Best Case
+             * @description won + every open deal expected to close in the month, at full amount
+             */
+            best_case: string;
+            /**
+             * Commit
+             * @description won + open deals expected to close in the month with probability ≥ commit_probability, at full amount
+             */
+            commit: string;
+            /**
+             * Month
+             * @description YYYY-MM (expected close month / month won)
+             */
+            month: string;
+            /**
+             * Open Deals
+             * @description Open deals expected to close in the month
+             */
+            open_deals: number;
+            /**
+             * Target
+             * @description The won-amount target of the subject for the month in this currency, or null when none is set
+             */
+            target: string | null;
+            /**
+             * Weighted
+             * @description won + Σ amount × probability ÷ 100 of the open deals expected to close in the month (the sum rounded half-up to the cent)
+             */
+            weighted: string;
+            /**
+             * Won
+             * @description Won in the month (won_at in the workspace time zone)
+             */
+            won: string;
+        };
+        /** Funnel */
+        Funnel: {
+            /**
+             * Avg Cycle Days
+             * @description Mean days from creation to win of the cohort's won deals, half-up to 1 place; null when none was won
+             */
+            avg_cycle_days: string | null;
+            /**
+             * Created
+             * @description The cohort: deals of the pipeline created in the period (workspace time zone), in scope and filters, not deleted
+             */
+            created: number;
+            /**
+             * Definition
+             * @description How the cohort is built (for tooltips)
+             */
+            definition: string;
+            /**
+             * Lost
+             * @description Cohort deals lost by now
+             */
+            lost: number;
+            /**
+             * Open
+             * @description Cohort deals still open
+             */
+            open: number;
+            /**
+             * Overall Conversion
+             * @description won ÷ created × 100, half-up to 2 places; null for an empty cohort
+             */
+            overall_conversion: string | null;
+            /**
+             * Period
+             * @description The period label
+             */
+            period: string;
+            /**
+             * Pipeline Id
+             * Format: uuid
+             * @description The pipeline (the default one unless named)
+             */
+            pipeline_id: string;
+            /**
+             * Stages
+             * @description Open stages in order, then won stages
+             */
+            stages: components["schemas"]["FunnelStage"][];
+            /**
+             * Win Rate
+             * @description won ÷ (won + lost) × 100, half-up to 2 places; null while none is closed
+             */
+            win_rate: string | null;
+            /**
+             * Won
+             * @description Cohort deals won by now
+             */
+            won: number;
+            /**
+             * Won Amount
+             * @description Won amount of the cohort per currency
+             */
+            won_amount: components["schemas"]["CurrencyAmount"][];
+        };
+        /** FunnelStage */
+        FunnelStage: {
+            /**
+             * Advanced
+             * @description Of those, how many reached the next open stage (the last open stage: how many were won); null for a won stage
+             */
+            advanced: number | null;
+            /**
+             * Conversion Rate
+             * @description advanced ÷ entered × 100, half-up to 2 places; null when nobody entered or for a won stage
+             */
+            conversion_rate: string | null;
+            /**
+             * Entered
+             * @description Deals of the cohort that reached this stage or a later open stage (a deal that skipped stages passed them; every cohort deal entered the first stage; a won deal passed every open stage). For a won stage: the cohort's deals won in it
+             */
+            entered: number;
+            /** @description open stages in order, then the won stage(s) */
+            kind: components["schemas"]["FunnelStageKind"];
+            /**
+             * Name En
+             * @description Stage name (English)
+             */
+            name_en: string;
+            /**
+             * Name Zh
+             * @description Stage name (Chinese)
+             */
+            name_zh: string;
+            /**
+             * Position
+             * @description Order in the pipeline
+             */
+            position: number;
+            /**
+             * Stage Id
+             * Format: uuid
+             * @description Stage
+             */
+            stage_id: string;
+        };
+        /**
+         * FunnelStageKind
+         * @enum {string}
+         */
+        FunnelStageKind: "open" | "won";
+        /**
+         * Granularity
+         * @enum {string}
+         */
+        Granularity: "day" | "week" | "month";
         /** Handover */
         Handover: {
             /**
@@ -7481,6 +9258,50 @@ export interface components {
              */
             index: number;
         };
+        /** KeyAccount */
+        KeyAccount: {
+            /**
+             * Cumulative Share
+             * @description % of the revenue from customers ranked up to here, half-up to 2 places
+             */
+            cumulative_share: string;
+            /**
+             * Customer Id
+             * Format: uuid
+             * @description Customer
+             */
+            customer_id: string;
+            /**
+             * Name
+             * @description Customer name
+             */
+            name: string;
+            /**
+             * Owner Id
+             * @description Owner
+             */
+            owner_id: string | null;
+            /**
+             * Rank
+             * @description 1 = largest revenue of the period
+             */
+            rank: number;
+            /**
+             * Revenue
+             * @description Revenue of the period
+             */
+            revenue: string;
+            /**
+             * Share
+             * @description % of the period's revenue, half-up to 2 places
+             */
+            share: string;
+            /**
+             * Tier
+             * @description Current RFM tier (null: not scored)
+             */
+            tier: string | null;
+        };
         /** Lead */
         Lead: {
             /**
@@ -7754,6 +9575,76 @@ export interface components {
              */
             title?: string | null;
         };
+        /** Leaderboard */
+        Leaderboard: {
+            /**
+             * As Of
+             * Format: date-time
+             * @description When the numbers were computed
+             */
+            as_of: string;
+            /**
+             * Currency
+             * @description ISO 4217 currency of the amounts (money metrics only; other currencies are left out, never added)
+             */
+            currency: string | null;
+            /** @description What is ranked */
+            metric: components["schemas"]["LeaderboardMetric"];
+            /**
+             * Period
+             * @description The period label
+             */
+            period: string;
+            /**
+             * Rows
+             * @description Best first; active sales reps and managers in scope appear even at zero
+             */
+            rows: components["schemas"]["LeaderboardRow"][];
+        };
+        /**
+         * LeaderboardMetric
+         * @enum {string}
+         */
+        LeaderboardMetric: "won_amount" | "payments" | "new_customers" | "follow_ups" | "visits";
+        /** LeaderboardRow */
+        LeaderboardRow: {
+            /**
+             * Count
+             * @description Rows behind the value: deals won, payments, customers, follow-ups or visits
+             */
+            count: number;
+            /**
+             * Rank
+             * @description 1 for the highest value; equal values share a rank and the next rank skips (1, 2, 2, 4)
+             */
+            rank: number;
+            /**
+             * Team Id
+             * @description Their team
+             */
+            team_id: string | null;
+            /**
+             * Team Name
+             * @description Their team's name
+             */
+            team_name: string | null;
+            /**
+             * User Id
+             * Format: uuid
+             * @description The person
+             */
+            user_id: string;
+            /**
+             * User Name
+             * @description Their name
+             */
+            user_name: string;
+            /**
+             * Value
+             * @description The amount (decimal string, two places) for won_amount and payments; the count for the other metrics
+             */
+            value: string;
+        };
         /** LedgerEntry */
         LedgerEntry: {
             /**
@@ -7800,6 +9691,11 @@ export interface components {
              */
             to_user_id: string | null;
         };
+        /**
+         * LineRule
+         * @enum {string}
+         */
+        LineRule: "base" | "category" | "rfm_tier";
         /** LoginRequest */
         LoginRequest: {
             /**
@@ -7865,6 +9761,39 @@ export interface components {
              */
             position?: number | null;
         };
+        /** LostReasonRow */
+        LostReasonRow: {
+            /**
+             * Amounts
+             * @description Their amounts per currency
+             */
+            amounts: components["schemas"]["CurrencyAmount"][];
+            /**
+             * Deals
+             * @description Deals lost for this reason
+             */
+            deals: number;
+            /**
+             * Label En
+             * @description Reason (English)
+             */
+            label_en: string | null;
+            /**
+             * Label Zh
+             * @description Reason (Chinese)
+             */
+            label_zh: string | null;
+            /**
+             * Lost Reason Id
+             * @description Reason (null: none recorded)
+             */
+            lost_reason_id: string | null;
+            /**
+             * Share
+             * @description deals ÷ all lost × 100, half-up to 2 places
+             */
+            share: string;
+        };
         /** LostReasonUpdate */
         LostReasonUpdate: {
             /**
@@ -7887,6 +9816,24 @@ export interface components {
              * @description Order
              */
             position?: number | null;
+        };
+        /** LostReasons */
+        LostReasons: {
+            /**
+             * Lost
+             * @description Deals lost in the period
+             */
+            lost: number;
+            /**
+             * Period
+             * @description The period label (deals lost in it)
+             */
+            period: string;
+            /**
+             * Rows
+             * @description Most frequent reason first
+             */
+            rows: components["schemas"]["LostReasonRow"][];
         };
         /** MakeupWorkday */
         MakeupWorkday: {
@@ -7991,6 +9938,24 @@ export interface components {
              * @description May create and change rows in this module
              */
             write: boolean;
+        };
+        /** Money */
+        Money: {
+            /**
+             * Amount
+             * @description Sum in that currency (never converted)
+             */
+            amount: string;
+            /**
+             * Count
+             * @description How many rows the sum is over
+             */
+            count: number;
+            /**
+             * Currency
+             * @description ISO 4217 code
+             */
+            currency: string;
         };
         /** Notification */
         Notification: {
@@ -8910,6 +10875,24 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[ChurnRisk] */
+        Page_ChurnRisk_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["ChurnRisk"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
         /** Page[Comment] */
         Page_Comment_: {
             /**
@@ -8917,6 +10900,60 @@ export interface components {
              * @description The rows of this page
              */
             data: components["schemas"]["Comment"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[CommissionPayment] */
+        Page_CommissionPayment_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["CommissionPayment"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[CommissionPlan] */
+        Page_CommissionPlan_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["CommissionPlan"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[CommissionStatement] */
+        Page_CommissionStatement_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["CommissionStatement"][];
             /**
              * Has More
              * @description Whether another page follows
@@ -9061,6 +11098,24 @@ export interface components {
              * @description The rows of this page
              */
             data: components["schemas"]["Invoice"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[KeyAccount] */
+        Page_KeyAccount_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["KeyAccount"][];
             /**
              * Has More
              * @description Whether another page follows
@@ -9252,6 +11307,42 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[ReportSummary] */
+        Page_ReportSummary_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["ReportSummary"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[RfmHistoryEntry] */
+        Page_RfmHistoryEntry_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["RfmHistoryEntry"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
         /** Page[RoutingRule] */
         Page_RoutingRule_: {
             /**
@@ -9288,6 +11379,24 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[StaleDeal] */
+        Page_StaleDeal_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["StaleDeal"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
         /** Page[Tag] */
         Page_Tag_: {
             /**
@@ -9295,6 +11404,24 @@ export interface components {
              * @description The rows of this page
              */
             data: components["schemas"]["Tag"][];
+            /**
+             * Has More
+             * @description Whether another page follows
+             */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[Target] */
+        Page_Target_: {
+            /**
+             * Data
+             * @description The rows of this page
+             */
+            data: components["schemas"]["Target"][];
             /**
              * Has More
              * @description Whether another page follows
@@ -9467,6 +11594,54 @@ export interface components {
              * @description Pass as `cursor` for the next page
              */
             next_cursor: string | null;
+        };
+        /** Pareto */
+        Pareto: {
+            /**
+             * Currency
+             * @description Currency of the revenue (others are not included)
+             */
+            currency: string;
+            /**
+             * Curve
+             * @description Cumulative revenue share at 0, 5, …, 100 % of buyers (largest first)
+             */
+            curve: components["schemas"]["CurvePoint"][];
+            /**
+             * Customers
+             * @description Buyers with revenue in the period
+             */
+            customers: number;
+            /**
+             * Period
+             * @description The period label
+             */
+            period: string;
+            /**
+             * Top Amount
+             * @description Revenue of the head
+             */
+            top_amount: string;
+            /**
+             * Top Customers
+             * @description Buyers in the head: ceil(customers × top_percent / 100)
+             */
+            top_customers: number;
+            /**
+             * Top Percent
+             * @description The head's size in % of buyers (default 20)
+             */
+            top_percent: number;
+            /**
+             * Top Share
+             * @description The head's % of the revenue, half-up to 2 places; null without revenue
+             */
+            top_share: string | null;
+            /**
+             * Total
+             * @description Revenue of the period from buyers in scope
+             */
+            total: string;
         };
         /** Payment */
         Payment: {
@@ -10240,6 +12415,11 @@ export interface components {
              */
             daily_claim_limit?: number | null;
             /**
+             * Exempt Rfm Tiers
+             * @description Customers in these customer-value (RFM) tiers are never reclaimed automatically (tier keys from `GET /settings/rfm`)
+             */
+            exempt_rfm_tiers?: string[];
+            /**
              * Holding Cap
              * @description Most customers a rep may own (null: no cap)
              */
@@ -10560,6 +12740,43 @@ export interface components {
              */
             unit?: string | null;
         };
+        /** ProgressReport */
+        ProgressReport: {
+            /**
+             * As Of
+             * Format: date-time
+             * @description When the numbers were computed
+             */
+            as_of: string;
+            /**
+             * Items
+             * @description Targets of the period in your scope: workspace first, then teams, then people, by name and metric
+             */
+            items: components["schemas"]["TargetProgress"][];
+            /**
+             * Period
+             * @description The period label
+             */
+            period: string;
+            /**
+             * Period End
+             * Format: date
+             * @description First day after the period
+             */
+            period_end: string;
+            /**
+             * Period Start
+             * Format: date
+             * @description First day of the period
+             */
+            period_start: string;
+            /**
+             * Today
+             * Format: date
+             * @description Today in the workspace time zone
+             */
+            today: string;
+        };
         /** PublicLead */
         PublicLead: {
             /**
@@ -10680,6 +12897,11 @@ export interface components {
              */
             number: string | null;
         };
+        /**
+         * PurchaseSource
+         * @enum {string}
+         */
+        PurchaseSource: "orders" | "payments";
         /** RateLimits */
         RateLimits: {
             /** @description Batch upserts, per API key or user */
@@ -10752,16 +12974,352 @@ export interface components {
              */
             reason: string;
         };
+        /** Report */
+        Report: {
+            /** @description The numbers */
+            content: components["schemas"]["ReportContent"];
+            /**
+             * Generated At
+             * Format: date-time
+             * @description When the content was computed
+             */
+            generated_at: string;
+            /**
+             * Generated By
+             * @description Who asked for it (null: the schedule)
+             */
+            generated_by: string | null;
+            /**
+             * Id
+             * Format: uuid
+             * @description Report id
+             */
+            id: string;
+            /** @description daily, weekly or monthly */
+            kind: components["schemas"]["ReportKind"];
+            /**
+             * Partial
+             * @description Generated before the period ended
+             */
+            partial: boolean;
+            /**
+             * Period
+             * @description Period label: 2026-12-01, 2026-W49 or 2026-12
+             */
+            period: string;
+            /**
+             * Period End
+             * Format: date
+             * @description First day after the period
+             */
+            period_end: string;
+            /**
+             * Period Start
+             * Format: date
+             * @description First day
+             */
+            period_start: string;
+            /**
+             * Subject Id
+             * Format: uuid
+             * @description The user or team
+             */
+            subject_id: string;
+            /** @description A rep (user) or a team subtree */
+            subject_kind: components["schemas"]["ReportSubjectKind"];
+            /**
+             * Subject Name
+             * @description Its name when generated
+             */
+            subject_name: string;
+            /**
+             * Time Zone
+             * @description Time zone the days are counted in
+             */
+            time_zone: string;
+            /**
+             * Version
+             * @description Bumped each time it is regenerated
+             */
+            version: number;
+        };
+        /** ReportContent */
+        ReportContent: {
+            /**
+             * Members
+             * @description A team report: each active member of the subtree; empty for a rep
+             */
+            members: components["schemas"]["ReportMember"][];
+            /** @description The subject's numbers (a team: its subtree) */
+            totals: components["schemas"]["ReportMetrics"];
+        };
+        /** ReportGenerate */
+        ReportGenerate: {
+            /** @description daily, weekly or monthly */
+            kind: components["schemas"]["ReportKind"];
+            /**
+             * Period
+             * @description A label of the kind: 2026-12-01 (daily), 2026-W49 (weekly), 2026-12 (monthly); the period must have started
+             */
+            period: string;
+            /**
+             * Subject Id
+             * Format: uuid
+             * @description The user or team, within your analytics scope
+             */
+            subject_id: string;
+            /** @description user or team */
+            subject_kind: components["schemas"]["ReportSubjectKind"];
+        };
         /**
          * ReportGroup
          * @enum {string}
          */
         ReportGroup: "none" | "team" | "assignee" | "priority";
         /**
+         * ReportKind
+         * @enum {string}
+         */
+        ReportKind: "daily" | "weekly" | "monthly";
+        /**
+         * ReportLang
+         * @enum {string}
+         */
+        ReportLang: "zh-CN" | "en";
+        /** ReportMember */
+        ReportMember: {
+            /**
+             * Deals Created
+             * @description Deals created in the period, by owner
+             */
+            deals_created: number;
+            /**
+             * Deals Lost
+             * @description Deals lost in the period (lost_at), by owner
+             */
+            deals_lost: number;
+            /**
+             * Deals Won
+             * @description Deals won in the period (won_at), by owner
+             */
+            deals_won: number;
+            /**
+             * Follow Ups
+             * @description Follow-ups (every kind) that occurred, by author
+             */
+            follow_ups: number;
+            /**
+             * Lost Amount
+             * @description Their amounts per currency
+             */
+            lost_amount: components["schemas"]["Money"][];
+            /**
+             * Name
+             * @description Member's name
+             */
+            name: string;
+            /**
+             * New Customers
+             * @description Customers created in the period, by owner
+             */
+            new_customers: number;
+            /**
+             * New Leads
+             * @description Leads created in the period, by owner
+             */
+            new_leads: number;
+            /**
+             * Overdue Receivables
+             * @description Outstanding on installments due before the period's end (overdue when it closed), per currency, as of generation; count = installments
+             */
+            overdue_receivables: components["schemas"]["Money"][];
+            /**
+             * Payments Received
+             * @description Payments received in the period (not voided), per currency
+             */
+            payments_received: components["schemas"]["Money"][];
+            /**
+             * Tickets Created
+             * @description Service tickets created, by assignee
+             */
+            tickets_created: number;
+            /**
+             * Tickets Resolved
+             * @description Service tickets resolved, by assignee
+             */
+            tickets_resolved: number;
+            /**
+             * User Id
+             * Format: uuid
+             * @description Member
+             */
+            user_id: string;
+            /**
+             * Visits
+             * @description Of those, visits
+             */
+            visits: number;
+            /**
+             * Won Amount
+             * @description Their amounts per currency
+             */
+            won_amount: components["schemas"]["Money"][];
+        };
+        /**
+         * ReportMetrics
+         * @description The numbers of one subject in one period (workspace time zone), each attributed to
+         *     a person: customers, leads and deals to their owner, follow-ups to their author,
+         *     payments and receivables to the contract's owner, tickets to their assignee.
+         */
+        ReportMetrics: {
+            /**
+             * Deals Created
+             * @description Deals created in the period, by owner
+             */
+            deals_created: number;
+            /**
+             * Deals Lost
+             * @description Deals lost in the period (lost_at), by owner
+             */
+            deals_lost: number;
+            /**
+             * Deals Won
+             * @description Deals won in the period (won_at), by owner
+             */
+            deals_won: number;
+            /**
+             * Follow Ups
+             * @description Follow-ups (every kind) that occurred, by author
+             */
+            follow_ups: number;
+            /**
+             * Lost Amount
+             * @description Their amounts per currency
+             */
+            lost_amount: components["schemas"]["Money"][];
+            /**
+             * New Customers
+             * @description Customers created in the period, by owner
+             */
+            new_customers: number;
+            /**
+             * New Leads
+             * @description Leads created in the period, by owner
+             */
+            new_leads: number;
+            /**
+             * Overdue Receivables
+             * @description Outstanding on installments due before the period's end (overdue when it closed), per currency, as of generation; count = installments
+             */
+            overdue_receivables: components["schemas"]["Money"][];
+            /**
+             * Payments Received
+             * @description Payments received in the period (not voided), per currency
+             */
+            payments_received: components["schemas"]["Money"][];
+            /**
+             * Tickets Created
+             * @description Service tickets created, by assignee
+             */
+            tickets_created: number;
+            /**
+             * Tickets Resolved
+             * @description Service tickets resolved, by assignee
+             */
+            tickets_resolved: number;
+            /**
+             * Visits
+             * @description Of those, visits
+             */
+            visits: number;
+            /**
+             * Won Amount
+             * @description Their amounts per currency
+             */
+            won_amount: components["schemas"]["Money"][];
+        };
+        /**
          * ReportPeriod
          * @enum {string}
          */
         ReportPeriod: "none" | "day" | "week" | "month";
+        /**
+         * ReportSort
+         * @enum {string}
+         */
+        ReportSort: "period_start" | "-period_start" | "generated_at" | "-generated_at";
+        /**
+         * ReportSubjectKind
+         * @enum {string}
+         */
+        ReportSubjectKind: "user" | "team";
+        /** ReportSummary */
+        ReportSummary: {
+            /**
+             * Generated At
+             * Format: date-time
+             * @description When the content was computed
+             */
+            generated_at: string;
+            /**
+             * Generated By
+             * @description Who asked for it (null: the schedule)
+             */
+            generated_by: string | null;
+            /**
+             * Id
+             * Format: uuid
+             * @description Report id
+             */
+            id: string;
+            /** @description daily, weekly or monthly */
+            kind: components["schemas"]["ReportKind"];
+            /**
+             * Partial
+             * @description Generated before the period ended
+             */
+            partial: boolean;
+            /**
+             * Period
+             * @description Period label: 2026-12-01, 2026-W49 or 2026-12
+             */
+            period: string;
+            /**
+             * Period End
+             * Format: date
+             * @description First day after the period
+             */
+            period_end: string;
+            /**
+             * Period Start
+             * Format: date
+             * @description First day
+             */
+            period_start: string;
+            /**
+             * Subject Id
+             * Format: uuid
+             * @description The user or team
+             */
+            subject_id: string;
+            /** @description A rep (user) or a team subtree */
+            subject_kind: components["schemas"]["ReportSubjectKind"];
+            /**
+             * Subject Name
+             * @description Its name when generated
+             */
+            subject_name: string;
+            /**
+             * Time Zone
+             * @description Time zone the days are counted in
+             */
+            time_zone: string;
+            /**
+             * Version
+             * @description Bumped each time it is regenerated
+             */
+            version: number;
+        };
         /** ReturnVisitCreate */
         ReturnVisitCreate: {
             /**
@@ -10784,6 +13342,634 @@ export interface components {
              * @description Satisfaction 1–5
              */
             satisfaction: number;
+        };
+        /** Revenue */
+        Revenue: {
+            /**
+             * Buckets
+             * @description Every bucket of the period, in order
+             */
+            buckets: components["schemas"]["RevenueBucket"][];
+            /**
+             * Currency
+             * @description Currency (others are not included)
+             */
+            currency: string;
+            /** @description Bucket size */
+            granularity: components["schemas"]["Granularity"];
+            /**
+             * Orders Total
+             * @description Orders of the period
+             */
+            orders_total: string;
+            /**
+             * Payments Total
+             * @description Payments of the period
+             */
+            payments_total: string;
+            /**
+             * Period
+             * @description The period label
+             */
+            period: string;
+        };
+        /** RevenueBucket */
+        RevenueBucket: {
+            /**
+             * Label
+             * @description The bucket as a period label (2026-12-01, 2026-W49, 2026-12)
+             */
+            label: string;
+            /**
+             * Orders Amount
+             * @description Orders (paid, shipped, completed) placed
+             */
+            orders_amount: string;
+            /**
+             * Payments Amount
+             * @description Payments received on contracts
+             */
+            payments_amount: string;
+            /**
+             * Start
+             * Format: date
+             * @description First day of the bucket
+             */
+            start: string;
+        };
+        /** RfmCubeCell */
+        RfmCubeCell: {
+            /**
+             * Amount
+             * @description Their amount within the window (settings currency)
+             */
+            amount: string;
+            /**
+             * Customers
+             * @description Customers with exactly these scores
+             */
+            customers: number;
+            /**
+             * F
+             * @description Frequency score
+             */
+            f: number;
+            /**
+             * M
+             * @description Monetary score
+             */
+            m: number;
+            /**
+             * R
+             * @description Recency score
+             */
+            r: number;
+        };
+        /** RfmDistribution */
+        RfmDistribution: {
+            /**
+             * As Of
+             * @description The workspace date those scores refer to
+             */
+            as_of: string | null;
+            /**
+             * Computed At
+             * @description When the scores were computed (the last successful run); null: never
+             */
+            computed_at: string | null;
+            /**
+             * Cube
+             * @description Non-empty cells of the 5 × 5 × 5 cube, by r, f, m descending
+             */
+            cube: components["schemas"]["RfmCubeCell"][];
+            /**
+             * Customers
+             * @description Scored customers in your scope and filters
+             */
+            customers: number;
+            /** @description The current settings, in short */
+            settings: components["schemas"]["RfmSummary"];
+            /**
+             * Tiers
+             * @description Every tier of the settings, best first
+             */
+            tiers: components["schemas"]["RfmTierCount"][];
+        };
+        /** RfmHistoryEntry */
+        RfmHistoryEntry: {
+            /**
+             * Changed At
+             * Format: date-time
+             * @description When the run that moved it finished
+             */
+            changed_at: string;
+            /**
+             * F
+             * @description Frequency score then
+             */
+            f: number | null;
+            /**
+             * From Tier
+             * @description Tier before (null: first scored)
+             */
+            from_tier: string | null;
+            /**
+             * Id
+             * Format: uuid
+             * @description Entry id
+             */
+            id: string;
+            /**
+             * M
+             * @description Monetary score then
+             */
+            m: number | null;
+            /**
+             * R
+             * @description Recency score then
+             */
+            r: number | null;
+            /**
+             * Run Id
+             * @description The run
+             */
+            run_id: string | null;
+            /**
+             * Score
+             * @description Total score that placed it in `to_tier`
+             */
+            score: number | null;
+            /**
+             * To Tier
+             * @description Tier after (null: no longer scored)
+             */
+            to_tier: string | null;
+        };
+        /** RfmPreview */
+        RfmPreview: {
+            /**
+             * F
+             * @description Frequency score 1–5
+             */
+            f: number;
+            /**
+             * M
+             * @description Monetary score 1–5
+             */
+            m: number;
+            /**
+             * R
+             * @description Recency score 1–5
+             */
+            r: number;
+            /**
+             * Score
+             * @description Total: r × weight_r + f × weight_f + m × weight_m
+             */
+            score: number;
+            /**
+             * Score Max
+             * @description Highest possible total score
+             */
+            score_max: number;
+            /**
+             * Score Min
+             * @description Lowest possible total score
+             */
+            score_min: number;
+            /** @description The tier the total falls in */
+            tier: components["schemas"]["RfmTier"];
+            /** @description Each score times its weight */
+            weighted: components["schemas"]["RfmWeights"];
+        };
+        /** RfmPreviewRequest */
+        RfmPreviewRequest: {
+            /** @description A sample customer's purchase facts */
+            sample: components["schemas"]["RfmSample"];
+            /** @description The configuration to try (nothing is saved) */
+            settings: components["schemas"]["RfmSettingsIn"];
+        };
+        /** RfmRun */
+        RfmRun: {
+            /**
+             * As Of
+             * @description The workspace date it scored against
+             */
+            as_of: string | null;
+            /**
+             * Changed
+             * @description Score rows written (new or changed)
+             */
+            changed: number | null;
+            /**
+             * Customers
+             * @description Buyers scored
+             */
+            customers: number | null;
+            /**
+             * Duration Ms
+             * @description How long the computation took
+             */
+            duration_ms: number | null;
+            /**
+             * Error
+             * @description Why it failed
+             */
+            error: string | null;
+            /**
+             * Finished At
+             * @description Finished at: the `computed_at` of the scores it wrote
+             */
+            finished_at: string | null;
+            /**
+             * Id
+             * Format: uuid
+             * @description Run id (poll `GET /analytics/rfm/runs/{id}`)
+             */
+            id: string;
+            /**
+             * Removed
+             * @description Customers no longer scored (no purchases left)
+             */
+            removed: number | null;
+            /**
+             * Requested At
+             * Format: date-time
+             * @description Queued at
+             */
+            requested_at: string;
+            /**
+             * Requested By
+             * @description Who asked (null: the system)
+             */
+            requested_by: string | null;
+            /**
+             * Started At
+             * @description Started at
+             */
+            started_at: string | null;
+            /** @description queued, running, succeeded or failed */
+            status: components["schemas"]["RfmRunStatus"];
+            /**
+             * Tier Changes
+             * @description Customers whose tier changed
+             */
+            tier_changes: number | null;
+            /** @description What asked for it: nightly job, manual, settings change, demo */
+            trigger: components["schemas"]["RfmRunTrigger"];
+        };
+        /**
+         * RfmRunStatus
+         * @enum {string}
+         */
+        RfmRunStatus: "queued" | "running" | "succeeded" | "failed";
+        /**
+         * RfmRunTrigger
+         * @enum {string}
+         */
+        RfmRunTrigger: "nightly" | "manual" | "settings" | "demo";
+        /** RfmSample */
+        RfmSample: {
+            /**
+             * Amount
+             * @description Amount in window
+             */
+            amount: number | string;
+            /**
+             * Purchases
+             * @description Purchases within the window
+             */
+            purchases: number;
+            /**
+             * Recency Days
+             * @description Days since the last purchase
+             */
+            recency_days: number;
+        };
+        /** RfmSettings */
+        RfmSettings: {
+            /**
+             * Churn Gap Factor
+             * @description Churn risk past this many times the customer's median purchase gap
+             */
+            churn_gap_factor: string;
+            /**
+             * Churn No Follow Up Days
+             * @description Churn risk when a buyer had no follow-up this many days
+             */
+            churn_no_follow_up_days: number;
+            /**
+             * Currency
+             * @description M sums purchases in this currency only
+             */
+            currency: string;
+            /**
+             * Frequency Min
+             * @description Purchases within the window at least these for F = 2, 3, 4, 5 (strictly increasing); fewer: F = 1. Default [2, 3, 4, 6]: 4 purchases → F 4
+             */
+            frequency_min: number[];
+            /** @description The latest run (any status); null: never run */
+            last_run: components["schemas"]["RfmRun"] | null;
+            /**
+             * Monetary Min
+             * @description Amount within the window (in `currency`) at least these for M = 2, 3, 4, 5 (strictly increasing); less: M = 1. Default [1000, 5000, 20000, 50000]: 20,000 → M 4
+             */
+            monetary_min: string[];
+            /**
+             * Recency Max Days
+             * @description Days since the last purchase at most these for R = 5, 4, 3, 2 (strictly increasing); longer ago: R = 1. Default [30, 90, 180, 365]: bought within a month → R 5
+             */
+            recency_max_days: number[];
+            /**
+             * Score Max
+             * @description Highest possible total score: 5 × sum of weights
+             */
+            score_max: number;
+            /**
+             * Score Min
+             * @description Lowest possible total score: 1 × sum of weights
+             */
+            score_min: number;
+            /**
+             * Sources
+             * @description Purchases counted: `orders` (paid, shipped or completed, by order time) and/or `payments` received on contracts (by the day received, voided ones excluded)
+             */
+            sources: components["schemas"]["PurchaseSource"][];
+            /**
+             * Tiers
+             * @description Tiers by total score, best first: contiguous ranges (no gaps, no overlaps) that cover every possible score, from 1 × (sum of weights) to 5 × (sum of weights)
+             */
+            tiers: components["schemas"]["RfmTier"][];
+            /** @description Weights of R, F and M in the total score */
+            weights: components["schemas"]["RfmWeights"];
+            /**
+             * Window Days
+             * @description F and M count purchases of the last this many days
+             */
+            window_days: number;
+        };
+        /**
+         * RfmSettingsIn
+         * @description The whole RFM configuration (PUT replaces it).
+         * @example {
+         *       "churn_gap_factor": "2.0",
+         *       "churn_no_follow_up_days": 60,
+         *       "currency": "CNY",
+         *       "frequency_min": [
+         *         2,
+         *         3,
+         *         4,
+         *         6
+         *       ],
+         *       "monetary_min": [
+         *         "1000.00",
+         *         "5000.00",
+         *         "20000.00",
+         *         "50000.00"
+         *       ],
+         *       "recency_max_days": [
+         *         30,
+         *         90,
+         *         180,
+         *         365
+         *       ],
+         *       "sources": [
+         *         "orders",
+         *         "payments"
+         *       ],
+         *       "tiers": [
+         *         {
+         *           "key": "vip",
+         *           "max_score": 100,
+         *           "min_score": 80,
+         *           "name_en": "VIP",
+         *           "name_zh": "VIP 客户"
+         *         },
+         *         {
+         *           "key": "regular",
+         *           "max_score": 79,
+         *           "min_score": 20,
+         *           "name_en": "Regular",
+         *           "name_zh": "普通客户"
+         *         }
+         *       ],
+         *       "weights": {
+         *         "f": 8,
+         *         "m": 8,
+         *         "r": 4
+         *       },
+         *       "window_days": 365
+         *     }
+         */
+        RfmSettingsIn: {
+            /**
+             * Churn Gap Factor
+             * @description Churn risk when the days since the last purchase exceed this many times the customer's own median gap between purchases (needs three purchase days)
+             */
+            churn_gap_factor: number | string;
+            /**
+             * Churn No Follow Up Days
+             * @description Churn risk when a buyer had no follow-up this many days
+             */
+            churn_no_follow_up_days: number;
+            /**
+             * Currency
+             * @description M sums purchases in this currency only (others count for R and F)
+             * @example CNY
+             */
+            currency: string;
+            /**
+             * Frequency Min
+             * @description Purchases within the window at least these for F = 2, 3, 4, 5 (strictly increasing); fewer: F = 1. Default [2, 3, 4, 6]: 4 purchases → F 4
+             */
+            frequency_min: number[];
+            /**
+             * Monetary Min
+             * @description Amount within the window (in `currency`) at least these for M = 2, 3, 4, 5 (strictly increasing); less: M = 1. Default [1000, 5000, 20000, 50000]: 20,000 → M 4
+             */
+            monetary_min: (number | string)[];
+            /**
+             * Recency Max Days
+             * @description Days since the last purchase at most these for R = 5, 4, 3, 2 (strictly increasing); longer ago: R = 1. Default [30, 90, 180, 365]: bought within a month → R 5
+             */
+            recency_max_days: number[];
+            /**
+             * Sources
+             * @description Purchases counted: `orders` (paid, shipped or completed, by order time) and/or `payments` received on contracts (by the day received, voided ones excluded)
+             */
+            sources: components["schemas"]["PurchaseSource"][];
+            /**
+             * Tiers
+             * @description Tiers by total score, best first: contiguous ranges (no gaps, no overlaps) that cover every possible score, from 1 × (sum of weights) to 5 × (sum of weights)
+             */
+            tiers: components["schemas"]["RfmTierIn"][];
+            /** @description Weights of R, F and M in the total score */
+            weights: components["schemas"]["RfmWeightsIn"];
+            /**
+             * Window Days
+             * @description F and M count purchases of the last this many days
+             */
+            window_days: number;
+        };
+        /** RfmSummary */
+        RfmSummary: {
+            /**
+             * Currency
+             * @description Currency of M and of every amount here
+             */
+            currency: string;
+            /**
+             * Score Max
+             * @description Highest possible score
+             */
+            score_max: number;
+            /**
+             * Score Min
+             * @description Lowest possible score
+             */
+            score_min: number;
+            /**
+             * Sources
+             * @description Purchases counted
+             */
+            sources: components["schemas"]["PurchaseSource"][];
+            /** @description Weights */
+            weights: components["schemas"]["RfmWeights"];
+            /**
+             * Window Days
+             * @description Window of F and M in days
+             */
+            window_days: number;
+        };
+        /** RfmTier */
+        RfmTier: {
+            /**
+             * Key
+             * @description Stable key (used by filters and rules), e.g. `vip`
+             */
+            key: string;
+            /**
+             * Max Score
+             * @description Highest total score in the tier (inclusive)
+             */
+            max_score: number;
+            /**
+             * Min Score
+             * @description Lowest total score in the tier (inclusive)
+             */
+            min_score: number;
+            /**
+             * Name En
+             * @description Name shown in English
+             */
+            name_en: string;
+            /**
+             * Name Zh
+             * @description Name shown in Chinese
+             */
+            name_zh: string;
+        };
+        /** RfmTierCount */
+        RfmTierCount: {
+            /**
+             * Amount
+             * @description Their amount within the window (settings currency)
+             */
+            amount: string;
+            /**
+             * Customers
+             * @description Customers in the tier
+             */
+            customers: number;
+            /**
+             * Key
+             * @description Tier key
+             */
+            key: string;
+            /**
+             * Max Score
+             * @description Highest score (inclusive)
+             */
+            max_score: number;
+            /**
+             * Min Score
+             * @description Lowest score (inclusive)
+             */
+            min_score: number;
+            /**
+             * Name En
+             * @description Name (English)
+             */
+            name_en: string;
+            /**
+             * Name Zh
+             * @description Name (Chinese)
+             */
+            name_zh: string;
+        };
+        /** RfmTierIn */
+        RfmTierIn: {
+            /**
+             * Key
+             * @description Stable key: lower-case letters, digits, underscores
+             */
+            key: string;
+            /**
+             * Max Score
+             * @description Highest total score (inclusive)
+             */
+            max_score: number;
+            /**
+             * Min Score
+             * @description Lowest total score (inclusive)
+             */
+            min_score: number;
+            /**
+             * Name En
+             * @description Name shown in English
+             */
+            name_en: string;
+            /**
+             * Name Zh
+             * @description Name shown in Chinese
+             */
+            name_zh: string;
+        };
+        /** RfmWeights */
+        RfmWeights: {
+            /**
+             * F
+             * @description Weight of the frequency score
+             */
+            f: number;
+            /**
+             * M
+             * @description Weight of the monetary score
+             */
+            m: number;
+            /**
+             * R
+             * @description Weight of the recency score
+             */
+            r: number;
+        };
+        /** RfmWeightsIn */
+        RfmWeightsIn: {
+            /**
+             * F
+             * @description Weight of the frequency score (1–100)
+             */
+            f: number;
+            /**
+             * M
+             * @description Weight of the monetary score (1–100)
+             */
+            m: number;
+            /**
+             * R
+             * @description Weight of the recency score (1–100)
+             */
+            r: number;
         };
         /**
          * Role
@@ -11004,6 +14190,11 @@ export interface components {
              */
             sources?: string[];
         };
+        /**
+         * RuleMatch
+         * @enum {string}
+         */
+        RuleMatch: "category" | "rfm_tier";
         /** RulePreview */
         RulePreview: {
             /**
@@ -11021,6 +14212,50 @@ export interface components {
              * @description Rule that would apply
              */
             rule_id: string | null;
+        };
+        /** SalesCycle */
+        SalesCycle: {
+            /**
+             * Avg Days
+             * @description Mean days from creation to win, half-up to 1 place; null when none
+             */
+            avg_days: string | null;
+            /**
+             * Max Days
+             * @description Longest, half-up to 1 place
+             */
+            max_days: string | null;
+            /**
+             * Median Days
+             * @description Median of the same, half-up to 1 place
+             */
+            median_days: string | null;
+            /**
+             * Min Days
+             * @description Shortest, half-up to 1 place
+             */
+            min_days: string | null;
+            /**
+             * Period
+             * @description The period label (deals won in it)
+             */
+            period: string;
+            /**
+             * Pipeline Id
+             * Format: uuid
+             * @description The pipeline (the default one unless named)
+             */
+            pipeline_id: string;
+            /**
+             * Stages
+             * @description Open stages in order
+             */
+            stages: components["schemas"]["CycleStage"][];
+            /**
+             * Won Deals
+             * @description Deals won in the period
+             */
+            won_deals: number;
         };
         /**
          * Scope
@@ -11096,6 +14331,9 @@ export interface components {
          *       "customer_levels": [
          *         "A"
          *       ],
+         *       "customer_rfm_tiers": [
+         *         "vip"
+         *       ],
          *       "id": "01a22ee7-e055-73da-963f-d5271ea860c5",
          *       "name": "大客户 Key accounts",
          *       "position": 0,
@@ -11129,6 +14367,11 @@ export interface components {
              * @description Customer levels it applies to; empty: every customer (fallback)
              */
             customer_levels: string[];
+            /**
+             * Customer Rfm Tiers
+             * @description Customer value (RFM) tier keys it applies to; empty: any tier. A policy naming levels and tiers applies when both match
+             */
+            customer_rfm_tiers: string[];
             /**
              * Id
              * Format: uuid
@@ -11182,6 +14425,11 @@ export interface components {
              */
             customer_levels?: string[];
             /**
+             * Customer Rfm Tiers
+             * @description RFM tier keys; empty: any tier
+             */
+            customer_rfm_tiers?: string[];
+            /**
              * Name
              * @description Name
              */
@@ -11223,6 +14471,11 @@ export interface components {
              * @description Customer levels; empty: all
              */
             customer_levels?: string[] | null;
+            /**
+             * Customer Rfm Tiers
+             * @description RFM tier keys; empty: any tier
+             */
+            customer_rfm_tiers?: string[] | null;
             /**
              * Name
              * @description Name
@@ -11394,6 +14647,104 @@ export interface components {
              */
             stage_name_zh: string;
         };
+        /** StaleDeal */
+        StaleDeal: {
+            /**
+             * Amount
+             * @description Amount
+             */
+            amount: string;
+            /**
+             * Currency
+             * @description Currency
+             */
+            currency: string;
+            /**
+             * Customer Id
+             * Format: uuid
+             * @description Customer
+             */
+            customer_id: string;
+            /**
+             * Customer Name
+             * @description Customer's name
+             */
+            customer_name: string | null;
+            /**
+             * Days In Stage
+             * @description Whole days in the current stage
+             */
+            days_in_stage: number;
+            /**
+             * Days Overdue
+             * @description Whole days past the rotting limit
+             */
+            days_overdue: number;
+            /**
+             * Expected Close Date
+             * @description Expected close date
+             */
+            expected_close_date: string | null;
+            /**
+             * Id
+             * Format: uuid
+             * @description Deal
+             */
+            id: string;
+            /**
+             * Name
+             * @description Deal name
+             */
+            name: string;
+            /**
+             * Owner Id
+             * @description Owner
+             */
+            owner_id: string | null;
+            /**
+             * Owner Name
+             * @description Owner's name
+             */
+            owner_name: string | null;
+            /**
+             * Pipeline Id
+             * Format: uuid
+             * @description Pipeline
+             */
+            pipeline_id: string;
+            /**
+             * Probability
+             * @description Win probability (%)
+             */
+            probability: number;
+            /**
+             * Rotting Days
+             * @description The stage's rotting limit (days)
+             */
+            rotting_days: number;
+            /**
+             * Stage Entered At
+             * Format: date-time
+             * @description Entered the current stage at
+             */
+            stage_entered_at: string;
+            /**
+             * Stage Id
+             * Format: uuid
+             * @description Current stage
+             */
+            stage_id: string;
+            /**
+             * Stage Name En
+             * @description Stage name (English)
+             */
+            stage_name_en: string;
+            /**
+             * Stage Name Zh
+             * @description Stage name (Chinese)
+             */
+            stage_name_zh: string;
+        };
         /** StatusChange */
         StatusChange: {
             /**
@@ -11448,6 +14799,11 @@ export interface components {
          * @enum {string}
          */
         Strategy: "round_robin" | "weighted" | "least_loaded" | "fixed_user" | "team";
+        /**
+         * SubjectKind
+         * @enum {string}
+         */
+        SubjectKind: "user" | "team" | "workspace";
         /** Tag */
         Tag: {
             /**
@@ -11503,6 +14859,215 @@ export interface components {
              * @description Name
              */
             name?: string | null;
+        };
+        /** Target */
+        Target: {
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created
+             */
+            created_at: string;
+            /**
+             * Currency
+             * @description ISO 4217 currency of money metrics, else null
+             */
+            currency: string | null;
+            /**
+             * Id
+             * Format: uuid
+             * @description Target id
+             */
+            id: string;
+            /** @description won_amount: deals won in the period (by `won_at`), by their owner; payments_received: payments received in the period (by `received_on`), not voided, by the contract's owner; new_customers: customers created in the period, by their owner; follow_ups: follow-up records of every kind in the period, by their author. A team counts the people of its whole subtree, the workspace everything. */
+            metric: components["schemas"]["TargetMetric"];
+            /**
+             * Period
+             * @description Period label, e.g. 2026-12, 2026-Q4, 2026
+             */
+            period: string;
+            /**
+             * Period End
+             * Format: date
+             * @description First day after the period
+             */
+            period_end: string;
+            /** @description month, quarter or year */
+            period_kind: components["schemas"]["TargetPeriodKind"];
+            /**
+             * Period Start
+             * Format: date
+             * @description First day of the period
+             */
+            period_start: string;
+            /**
+             * Subject Id
+             * Format: uuid
+             * @description The user, team or workspace (the workspace's id for a workspace target)
+             */
+            subject_id: string;
+            /** @description Whose target: a user, a team or the workspace */
+            subject_kind: components["schemas"]["SubjectKind"];
+            /**
+             * Subject Name
+             * @description The subject's name
+             */
+            subject_name: string;
+            /**
+             * Target Value
+             * @description The number to reach: an amount (two decimals) for money metrics, a whole count otherwise
+             */
+            target_value: string;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last changed
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Version (ETag)
+             */
+            version: number;
+        };
+        /** TargetCreate */
+        TargetCreate: {
+            /**
+             * Currency
+             * @description Money metrics only (default CNY); must be omitted for counts
+             */
+            currency?: string | null;
+            /** @description won_amount: deals won in the period (by `won_at`), by their owner; payments_received: payments received in the period (by `received_on`), not voided, by the contract's owner; new_customers: customers created in the period, by their owner; follow_ups: follow-up records of every kind in the period, by their author. A team counts the people of its whole subtree, the workspace everything. */
+            metric: components["schemas"]["TargetMetric"];
+            /**
+             * Period
+             * @description The period: `2026-12` (month), `2026-Q4` (quarter) or `2026` (year)
+             */
+            period: string;
+            /**
+             * Subject Id
+             * @description The user or team; omit for a workspace target
+             */
+            subject_id?: string | null;
+            /** @description user, team or workspace */
+            subject_kind: components["schemas"]["SubjectKind"];
+            /**
+             * Target Value
+             * @description Greater than zero; a whole number for new_customers and follow_ups
+             */
+            target_value: number | string;
+        };
+        /**
+         * TargetMetric
+         * @enum {string}
+         */
+        TargetMetric: "won_amount" | "payments_received" | "new_customers" | "follow_ups";
+        /**
+         * TargetPeriodKind
+         * @enum {string}
+         */
+        TargetPeriodKind: "month" | "quarter" | "year";
+        /** TargetProgress */
+        TargetProgress: {
+            /**
+             * Actual
+             * @description Reached so far in the period (amount with two decimals, or a count)
+             */
+            actual: string;
+            /**
+             * Count
+             * @description Rows behind `actual`: deals, payments, customers or follow-ups
+             */
+            count: number;
+            /**
+             * Currency
+             * @description Currency of money metrics, else null
+             */
+            currency: string | null;
+            /**
+             * Days Left
+             * @description Days still to come, today included (0 once the period is over; the whole period while it has not started)
+             */
+            days_left: number;
+            /**
+             * Days Total
+             * @description Days in the period
+             */
+            days_total: number;
+            /**
+             * Expected To Date
+             * @description Linear pace: target × (days_total − days_left) ÷ days_total, rounded half-up to two places — where the subject should be by the start of today
+             */
+            expected_to_date: string;
+            /** @description won_amount: deals won in the period (by `won_at`), by their owner; payments_received: payments received in the period (by `received_on`), not voided, by the contract's owner; new_customers: customers created in the period, by their owner; follow_ups: follow-up records of every kind in the period, by their author. A team counts the people of its whole subtree, the workspace everything. */
+            metric: components["schemas"]["TargetMetric"];
+            /**
+             * On Track
+             * @description actual ≥ expected_to_date
+             */
+            on_track: boolean;
+            /**
+             * Pace Needed Per Day
+             * @description remaining ÷ days_left, rounded half-up to two places; null once the period is over
+             */
+            pace_needed_per_day: string | null;
+            /**
+             * Percent
+             * @description actual ÷ target × 100, rounded half-up to two places (may exceed 100)
+             */
+            percent: string;
+            /**
+             * Remaining
+             * @description target − actual, never below zero
+             */
+            remaining: string;
+            /**
+             * Subject Id
+             * Format: uuid
+             * @description The user, team or workspace
+             */
+            subject_id: string;
+            /** @description user, team or workspace */
+            subject_kind: components["schemas"]["SubjectKind"];
+            /**
+             * Subject Name
+             * @description The subject's name
+             */
+            subject_name: string;
+            /**
+             * Target Id
+             * Format: uuid
+             * @description The target
+             */
+            target_id: string;
+            /**
+             * Target Value
+             * @description The number to reach
+             */
+            target_value: string;
+        };
+        /**
+         * TargetSort
+         * @enum {string}
+         */
+        TargetSort: "period_start" | "-period_start" | "created_at" | "-created_at" | "updated_at" | "-updated_at";
+        /**
+         * TargetSubjectKind
+         * @enum {string}
+         */
+        TargetSubjectKind: "user" | "team" | "workspace";
+        /** TargetUpdate */
+        TargetUpdate: {
+            /**
+             * Currency
+             * @description Money metrics only
+             */
+            currency?: string | null;
+            /**
+             * Target Value
+             * @description The new number to reach
+             */
+            target_value?: number | string | null;
         };
         /** Task */
         Task: {
@@ -13321,6 +16886,1405 @@ export interface operations {
                 };
             };
             /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:activity_stats": {
+        parameters: {
+            query: {
+                /** @description Reporting period in the workspace time zone: `2026-12-01` (day), `2026-W49` (ISO week), `2026-12` (month), `2026-Q4` (quarter) or `2026` (year) */
+                period: string;
+                /** @description Only people of this team's subtree */
+                team_id?: string | null;
+                /** @description Only this person */
+                owner_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityStats"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid period / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:campaign_roi": {
+        parameters: {
+            query?: {
+                /** @description Only campaigns that ran in this period (start/end dates overlap). Reporting period in the workspace time zone: `2026-12-01` (day), `2026-W49` (ISO week), `2026-12` (month), `2026-Q4` (quarter) or `2026` (year) */
+                period?: string | null;
+                /** @description Only this pipeline */
+                pipeline_id?: string | null;
+                /** @description Deals owned in this team's subtree */
+                team_id?: string | null;
+                /** @description Deals of this owner */
+                owner_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignRoi"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:churn_risk": {
+        parameters: {
+            query?: {
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+                /** @description Customers owned in this team's subtree */
+                team_id?: string | null;
+                /** @description Customers of this owner */
+                owner_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ChurnRisk_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:cohorts": {
+        parameters: {
+            query: {
+                /** @description First cohort, YYYY-MM */
+                from: string;
+                /** @description Last cohort, YYYY-MM (24 at most) */
+                to: string;
+                /** @description Customers owned in this team's subtree */
+                team_id?: string | null;
+                /** @description Customers of this owner */
+                owner_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cohorts"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid period / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:pipeline_coverage": {
+        parameters: {
+            query: {
+                /** @description Reporting period in the workspace time zone: `2026-12-01` (day), `2026-W49` (ISO week), `2026-12` (month), `2026-Q4` (quarter) or `2026` (year) */
+                period: string;
+                /** @description Currency counted (ISO 4217) */
+                currency?: string;
+                /** @description Only this pipeline */
+                pipeline_id?: string | null;
+                /** @description Deals owned in this team's subtree */
+                team_id?: string | null;
+                /** @description Deals of this owner */
+                owner_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coverage"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:sales_forecast": {
+        parameters: {
+            query?: {
+                /** @description First month, YYYY-MM (default: this one) */
+                from?: string | null;
+                /** @description How many months (1–24) */
+                months?: number;
+                /** @description Currency counted (ISO 4217) */
+                currency?: string;
+                /** @description Probability (%) counted as commit */
+                commit_probability?: number;
+                /** @description Only this pipeline */
+                pipeline_id?: string | null;
+                /** @description Deals owned in this team's subtree */
+                team_id?: string | null;
+                /** @description Deals of this owner */
+                owner_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Forecast"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:sales_funnel": {
+        parameters: {
+            query: {
+                /** @description Reporting period in the workspace time zone: `2026-12-01` (day), `2026-W49` (ISO week), `2026-12` (month), `2026-Q4` (quarter) or `2026` (year) */
+                period: string;
+                /** @description Pipeline (default: the default) */
+                pipeline_id?: string | null;
+                /** @description Deals owned in this team's subtree */
+                team_id?: string | null;
+                /** @description Deals of this owner */
+                owner_id?: string | null;
+                /** @description Deal source equals */
+                source?: string | null;
+                /** @description Deals of this campaign (its own, or its lead's) */
+                campaign_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Funnel"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:key_accounts": {
+        parameters: {
+            query: {
+                /** @description Reporting period in the workspace time zone: `2026-12-01` (day), `2026-W49` (ISO week), `2026-12` (month), `2026-Q4` (quarter) or `2026` (year) */
+                period: string;
+                /** @description Currency counted (default: the RFM settings') */
+                currency?: string | null;
+                /** @description Size of the head in % of buyers */
+                top_percent?: number;
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+                /** @description Customers owned in this team's subtree */
+                team_id?: string | null;
+                /** @description Customers of this owner */
+                owner_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_KeyAccount_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid period / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:leaderboard": {
+        parameters: {
+            query: {
+                /** @description What to rank people by */
+                metric: components["schemas"]["LeaderboardMetric"];
+                /** @description Reporting period in the workspace time zone: `2026-12-01` (day), `2026-W49` (ISO week), `2026-12` (month), `2026-Q4` (quarter) or `2026` (year) */
+                period: string;
+                /** @description Only people of this team's subtree */
+                team_id?: string | null;
+                /** @description Currency of the money metrics */
+                currency?: string;
+                /** @description Rows to return (1–200) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Leaderboard"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid period / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:lost_reasons": {
+        parameters: {
+            query: {
+                /** @description Reporting period in the workspace time zone: `2026-12-01` (day), `2026-W49` (ISO week), `2026-12` (month), `2026-Q4` (quarter) or `2026` (year) */
+                period: string;
+                /** @description Only this pipeline */
+                pipeline_id?: string | null;
+                /** @description Deals owned in this team's subtree */
+                team_id?: string | null;
+                /** @description Deals of this owner */
+                owner_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LostReasons"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:pareto": {
+        parameters: {
+            query: {
+                /** @description Reporting period in the workspace time zone: `2026-12-01` (day), `2026-W49` (ISO week), `2026-12` (month), `2026-Q4` (quarter) or `2026` (year) */
+                period: string;
+                /** @description Currency counted (default: the RFM settings') */
+                currency?: string | null;
+                /** @description Size of the head in % of buyers */
+                top_percent?: number;
+                /** @description Customers owned in this team's subtree */
+                team_id?: string | null;
+                /** @description Customers of this owner */
+                owner_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pareto"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid period / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:revenue": {
+        parameters: {
+            query: {
+                /** @description Reporting period in the workspace time zone: `2026-12-01` (day), `2026-W49` (ISO week), `2026-12` (month), `2026-Q4` (quarter) or `2026` (year) */
+                period: string;
+                /** @description Bucket size: day, week or month */
+                granularity?: components["schemas"]["Granularity"];
+                /** @description Currency counted (default: the RFM settings') */
+                currency?: string | null;
+                /** @description Customers owned in this team's subtree */
+                team_id?: string | null;
+                /** @description Customers of this owner */
+                owner_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revenue"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid period / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:rfm_distribution": {
+        parameters: {
+            query?: {
+                /** @description Customers owned in this team's subtree */
+                team_id?: string | null;
+                /** @description Customers of this owner */
+                owner_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RfmDistribution"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:preview_rfm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RfmPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RfmPreview"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid RFM settings / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:recompute_rfm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RfmRun"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:get_rfm_run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RfmRun"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:sales_cycle": {
+        parameters: {
+            query: {
+                /** @description Reporting period in the workspace time zone: `2026-12-01` (day), `2026-W49` (ISO week), `2026-12` (month), `2026-Q4` (quarter) or `2026` (year) */
+                period: string;
+                /** @description Only this pipeline */
+                pipeline_id?: string | null;
+                /** @description Deals owned in this team's subtree */
+                team_id?: string | null;
+                /** @description Deals of this owner */
+                owner_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesCycle"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "analytics:stale_deals": {
+        parameters: {
+            query?: {
+                /** @description Only this stage */
+                stage_id?: string | null;
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+                /** @description Only this pipeline */
+                pipeline_id?: string | null;
+                /** @description Deals owned in this team's subtree */
+                team_id?: string | null;
+                /** @description Deals of this owner */
+                owner_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_StaleDeal_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15467,6 +20431,677 @@ export interface operations {
             };
         };
     };
+    "commission:list_plans": {
+        parameters: {
+            query?: {
+                /** @description Sort key */
+                sort?: components["schemas"]["CommissionPlanSort"];
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CommissionPlan_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "commission:create_plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommissionPlanCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionPlan"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A commission plan has this name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid commission plan / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "commission:get_plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionPlan"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "commission:delete_plan": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "commission:update_plan": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommissionPlanUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionPlan"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A commission plan has this name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid commission plan / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "commission:list_statements": {
+        parameters: {
+            query: {
+                /** @description The period: `2026-12` (month), `2026-Q4` (quarter) or `2026` (year) */
+                period: string;
+                /** @description Only people of this team's subtree */
+                team_id?: string | null;
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CommissionStatement_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid period / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "commission:get_statement": {
+        parameters: {
+            query: {
+                /** @description The period: `2026-12` (month), `2026-Q4` (quarter) or `2026` (year) */
+                period: string;
+            };
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionStatement"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid period / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "commission:list_statement_payments": {
+        parameters: {
+            query: {
+                /** @description The period: `2026-12` (month), `2026-Q4` (quarter) or `2026` (year) */
+                period: string;
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CommissionPayment_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid period / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "contacts:list_contacts": {
         parameters: {
             query?: {
@@ -17488,6 +23123,8 @@ export interface operations {
                 followed_after?: string | null;
                 /** @description Last follow-up before */
                 followed_before?: string | null;
+                /** @description RFM tier key (tiers: `GET /settings/rfm`) */
+                rfm_tier?: string | null;
             };
             header?: never;
             path?: never;
@@ -19360,6 +24997,91 @@ export interface operations {
             };
         };
     };
+    "customers:customer_rfm_history": {
+        parameters: {
+            query?: {
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path: {
+                customer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RfmHistoryEntry_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "customers:customer_timeline": {
         parameters: {
             query?: {
@@ -19901,6 +25623,8 @@ export interface operations {
                 followed_after?: string | null;
                 /** @description Last follow-up before */
                 followed_before?: string | null;
+                /** @description RFM tier key (tiers: `GET /settings/rfm`) */
+                rfm_tier?: string | null;
             };
             header?: never;
             path?: never;
@@ -27244,6 +32968,345 @@ export interface operations {
             };
         };
     };
+    "reports:list_reports": {
+        parameters: {
+            query?: {
+                /** @description Sort key */
+                sort?: components["schemas"]["ReportSort"];
+                /** @description daily, weekly or monthly */
+                kind?: components["schemas"]["ReportKind"] | null;
+                /** @description user or team */
+                subject_kind?: components["schemas"]["ReportSubjectKind"] | null;
+                /** @description Reports of this rep */
+                user_id?: string | null;
+                /** @description Reports of this team */
+                team_id?: string | null;
+                /** @description Periods starting on or after this period's start */
+                period_from?: string | null;
+                /** @description Periods ending on or before this period's end */
+                period_to?: string | null;
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ReportSummary_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reports:generate_report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportGenerate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reports:get_report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reports:download_report": {
+        parameters: {
+            query?: {
+                /** @description Label language */
+                lang?: components["schemas"]["ReportLang"];
+            };
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "users:list_roles": {
         parameters: {
             query?: never;
@@ -27773,6 +33836,158 @@ export interface operations {
                 };
             };
             /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "settings:get_rfm_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RfmSettings"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (see `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "settings:put_rfm_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RfmSettingsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RfmSettings"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid RFM settings / Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -28699,6 +34914,525 @@ export interface operations {
                 };
             };
             /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "targets:list_targets": {
+        parameters: {
+            query?: {
+                /** @description Sort key */
+                sort?: components["schemas"]["TargetSort"];
+                /** @description The period: `2026-12` (month), `2026-Q4` (quarter) or `2026` (year) */
+                period?: string | null;
+                /** @description Only this kind */
+                subject_kind?: components["schemas"]["SubjectKind"] | null;
+                /** @description Only this person's targets */
+                user_id?: string | null;
+                /** @description Targets of this team's subtree: its teams and their people */
+                team_id?: string | null;
+                /** @description Only this metric */
+                metric?: components["schemas"]["TargetMetric"] | null;
+                /** @description Page size (1–200) */
+                limit?: number;
+                /** @description Opaque cursor from a page */
+                cursor?: string | null;
+                /** @description Only rows updated at or after this instant (incremental sync) */
+                updated_since?: string | null;
+                /** @description Include soft-deleted rows */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Target_"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid period / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "targets:create_target": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TargetCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Target"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A target for this subject, period and metric exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid period / Invalid target subject / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "targets:target_progress": {
+        parameters: {
+            query: {
+                /** @description The period: `2026-12` (month), `2026-Q4` (quarter) or `2026` (year) */
+                period: string;
+                /** @description Targets of this team's subtree: its teams and their people */
+                team_id?: string | null;
+                /** @description Only this person's targets */
+                owner_id?: string | null;
+                /** @description Only this metric */
+                metric?: components["schemas"]["TargetMetric"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReport"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid period / Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "targets:get_target": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                target_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Target"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role, API-key scope or CSRF check refuses the call */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "targets:delete_target": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                target_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or user (see Retry-After and RateLimit) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "targets:update_target": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read, e.g. W/"3" */
+                "If-Match"?: string | null;
+            };
+            path: {
+                target_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TargetUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Target"];
+                };
+            };
+            /** @description Bad request: malformed JSON, unknown query parameter, invalid cursor or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a unique value already taken, or the same Idempotency-Key still in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource was changed by someone else */
             412: {
                 headers: {
                     [name: string]: unknown;

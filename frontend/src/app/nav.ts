@@ -5,27 +5,34 @@
 import {
   AccountBookOutlined,
   AimOutlined,
+  AlignLeftOutlined,
   ApiOutlined,
   AuditOutlined,
+  BarChartOutlined,
   ContactsOutlined,
   CustomerServiceOutlined,
   DashboardOutlined,
   FileDoneOutlined,
+  FileTextOutlined,
   FieldTimeOutlined,
   FileProtectOutlined,
   FormOutlined,
   FundProjectionScreenOutlined,
+  GoldOutlined,
   FunnelPlotOutlined,
+  FlagOutlined,
   HomeOutlined,
   InboxOutlined,
   KeyOutlined,
   MoneyCollectOutlined,
+  PayCircleOutlined,
   NodeIndexOutlined,
   NotificationOutlined,
   ProfileOutlined,
   RocketOutlined,
   ScheduleOutlined,
   SettingOutlined,
+  SlidersOutlined,
   ShopOutlined,
   ShoppingCartOutlined,
   SolutionOutlined,
@@ -69,7 +76,15 @@ export type NavLabelKey = `nav.${
   | 'serviceOverview'
   | 'slaSettings'
   | 'ticketRouting'
-  | 'ticketSettings'}`;
+  | 'ticketSettings'
+  | 'analytics'
+  | 'salesAnalytics'
+  | 'reports'
+  | 'targets'
+  | 'teamAnalytics'
+  | 'commission'
+  | 'customerValue'
+  | 'rfmSettings'}`;
 
 type PageLoader = () => Promise<{ default: ComponentType }>;
 
@@ -251,6 +266,65 @@ export const nav: NavItem[] = [
     ],
   },
   {
+    // Analytics pages (targets, funnel, forecast, customer value, reports, commission) are
+    // added here as leaves; the group stays hidden while none is visible to the user.
+    key: 'analytics',
+    labelKey: 'nav.analytics',
+    icon: BarChartOutlined,
+    children: [
+      {
+        key: 'sales-analytics',
+        labelKey: 'nav.salesAnalytics',
+        icon: FunnelPlotOutlined,
+        path: '/analytics/sales',
+        module: 'analytics',
+        page: () => import('../features/sales-analytics/SalesAnalyticsPage'),
+      },
+      {
+        key: 'reports',
+        labelKey: 'nav.reports',
+        icon: FileTextOutlined,
+        path: '/reports',
+        module: 'analytics',
+        page: () => import('../features/reports/ReportList'),
+        routes: [{ path: '/reports/:reportId', page: () => import('../features/reports/ReportViewer') }],
+      },
+      {
+        key: 'targets',
+        labelKey: 'nav.targets',
+        icon: FlagOutlined,
+        path: '/analytics/targets',
+        module: 'analytics',
+        page: () => import('../features/targets/TargetsPage'),
+      },
+      {
+        key: 'team-analytics',
+        labelKey: 'nav.teamAnalytics',
+        icon: AlignLeftOutlined,
+        path: '/analytics/team',
+        module: 'analytics',
+        page: () => import('../features/team-analytics/TeamAnalyticsPage'),
+      },
+      {
+        key: 'commission',
+        labelKey: 'nav.commission',
+        icon: PayCircleOutlined,
+        path: '/analytics/commission',
+        module: 'analytics',
+        page: () => import('../features/commission/CommissionPage'),
+      },
+      {
+        key: 'customer-value',
+        labelKey: 'nav.customerValue',
+        icon: GoldOutlined,
+        path: '/analytics/customer-value',
+        module: 'analytics',
+        page: () => import('../features/customer-value/CustomerValuePage'),
+        routes: [{ path: '/analytics/customer-value/:tab', page: () => import('../features/customer-value/CustomerValuePage') }],
+      },
+    ],
+  },
+  {
     key: 'settings',
     labelKey: 'nav.settings',
     icon: SettingOutlined,
@@ -318,6 +392,14 @@ export const nav: NavItem[] = [
         path: '/settings/sla',
         module: 'tickets',
         page: () => import('../features/tickets/SlaSettingsPage'),
+      },
+      {
+        key: 'rfm-settings',
+        labelKey: 'nav.rfmSettings',
+        icon: SlidersOutlined,
+        path: '/settings/rfm',
+        module: 'analytics',
+        page: () => import('../features/customer-value/RfmSettingsPage'),
       },
       {
         key: 'ticket-settings',

@@ -74,14 +74,16 @@ export function EChart({ option, height = 280, ariaLabel, empty, emptyText, test
   }, [option, empty]);
 
   if (empty) {
+    // its own key: React must not reuse the chart's element, whose content ECharts clears on dispose
     return (
-      <div style={{ height, display: 'flex', alignItems: 'center', justifyContent: 'center' }} data-testid={testId}>
+      <div key="empty" style={{ height, display: 'flex', alignItems: 'center', justifyContent: 'center' }} data-testid={testId}>
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={emptyText} />
       </div>
     );
   }
   return (
     <div
+      key="chart"
       ref={ref}
       role="img"
       aria-label={ariaLabel}

@@ -36,6 +36,7 @@ import { canWrite, useSession } from '../auth';
 import { useCustomFields } from '../custom-fields/api';
 import { CustomFieldValue } from '../custom-fields/CustomFieldInput';
 import { fieldLabel } from '../custom-fields/values';
+import { CustomerRfmCard } from '../customer-value';
 import { ReleaseButton } from '../pools/ReleaseButton';
 import { TagChips } from '../tags';
 import { TicketFormDrawer } from '../tickets';
@@ -278,6 +279,7 @@ export default function CustomerDetail() {
                 />
               )}
             </Card>
+            <CustomerRfmCard customerId={customer.id} rfm={customer.rfm} />
             <CollaboratorsCard customerId={customer.id} ownerId={customer.owner_id} writable={editable} />
           </Flex>
         </Col>

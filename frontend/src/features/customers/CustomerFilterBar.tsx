@@ -19,6 +19,7 @@ import { useTranslation } from 'react-i18next';
 import type { CustomField } from '../../api/types';
 import { UserSelect } from '../../components/UserSelect';
 import { CustomFieldControl } from '../custom-fields/CustomFieldInput';
+import { RfmTierSelect } from '../customer-value';
 import { customFilterValue, fieldLabel, FILTERABLE_TYPES } from '../custom-fields/values';
 import { TagSelect } from '../tags';
 import { OPTIONAL_COLUMNS } from './columns';
@@ -177,7 +178,7 @@ export function CustomerFilterBar({
   const [moreOpen, setMoreOpen] = useState(false);
   const [q, setQ] = useState(filters.q ?? '');
   const set = (patch: Partial<CustomerFilters>) => onChange({ ...filters, ...patch });
-  const { owner_id: _o, status: _s, level: _l, tag: _t, ...more } = filters;
+  const { owner_id: _o, status: _s, level: _l, tag: _t, rfm_tier: _r, ...more } = filters;
   const moreCount = activeFilterCount({ ...more, q: undefined });
   const columnOptions = [
     ...OPTIONAL_COLUMNS.map((key) => ({ value: key, label: t(`customers.columns.${key}`) })),
@@ -225,6 +226,7 @@ export function CustomerFilterBar({
         placeholder={t('customers.filters.tag')}
         style={{ width: 120 }}
       />
+      <RfmTierSelect value={filters.rfm_tier} onChange={(rfm_tier) => set({ rfm_tier })} style={{ width: 120 }} />
       <Popover
         trigger="click"
         placement="bottomLeft"

@@ -21,6 +21,8 @@ export interface CustomerFilters {
   city?: string;
   created?: DayRange;
   followed?: DayRange;
+  /** Customer value (RFM) tier key. */
+  rfm_tier?: string;
   /** Custom field filters, already in their query form: key → value of `cf.<key>`. */
   cf?: Record<string, string>;
   sort?: CustomerSort;
@@ -66,6 +68,7 @@ export function filterParams(filters: CustomerFilters): Record<string, string> {
   put('status', filters.status);
   put('province', text(filters.province));
   put('city', text(filters.city));
+  put('rfm_tier', filters.rfm_tier);
   const [createdAfter, createdBefore] = dayRangeToInstants(filters.created);
   put('created_after', createdAfter);
   put('created_before', createdBefore);

@@ -73,6 +73,7 @@ describe('SLA policy editor', () => {
       position: 1,
       active: true,
       customer_levels: ['A'],
+      customer_rfm_tiers: [],
       calendar_id: 'cal-1',
       targets: { urgent: { first_response_minutes: 15, resolution_minutes: 240 }, high: { first_response_minutes: 60, resolution_minutes: null } },
       warning_minutes: 10,

@@ -1,0 +1,1 @@
+"""Team analytics: leaderboards and follow-up statistics per rep."""

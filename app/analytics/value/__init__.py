@@ -1,0 +1,1 @@
+"""Customer value: RFM scores and tiers, Pareto, churn risk, cohorts, revenue."""

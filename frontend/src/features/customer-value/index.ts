@@ -1,0 +1,3 @@
+export { CustomerRfmCard } from './CustomerRfmCard';
+export { RfmTierSelect } from './RfmTierSelect';
+export { RfmTierTag } from './RfmTierTag';

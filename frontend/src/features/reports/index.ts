@@ -1,0 +1,2 @@
+export { default as ReportList } from './ReportList';
+export { default as ReportViewer } from './ReportViewer';
