@@ -66,7 +66,7 @@ test-backend: $(STAMP) $(SPA) ## pytest: backend, contract and browser tests
 
 test: $(STAMP) $(SPA) lint check-openapi test-frontend test-backend ## every check and test
 
-reliability: $(STAMP) $(SPA) ## the long reliability tests (large imports, ...)
+reliability: $(STAMP) $(SPA) ## the long reliability tests (large imports, kill -9 during an import, 10-minute soak)
 	$(BIN)/pytest -m reliability
 
 clean: ## remove build output (keeps the database)

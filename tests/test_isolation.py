@@ -122,7 +122,32 @@ async def _customer_records(session, a) -> dict:  # type: ignore[no-untyped-def]
     ids.update(await _pipeline_records(session, a, c.id))
     ids.update(await _cash_records(session, a, c.id))
     ids.update(await _ticket_records(session, a, c.id))
+    ids.update(await _report_records(session, a))
     return ids
+
+
+async def _report_records(session, a) -> dict:  # type: ignore[no-untyped-def]
+    """A stored monthly report of A's owner."""
+    from datetime import UTC, date, datetime
+
+    from app.models.reports import Report
+
+    report = Report(
+        workspace_id=a.id,
+        kind="monthly",
+        subject_kind="user",
+        user_id=a.owner.id,
+        subject_name="A owner",
+        period="2026-11",
+        period_start=date(2026, 11, 1),
+        period_end=date(2026, 12, 1),
+        time_zone="Asia/Shanghai",
+        content={"totals": {}, "members": []},
+        generated_at=datetime.now(UTC),
+    )
+    session.add(report)
+    await session.flush()
+    return {"report_id": report.id}
 
 
 async def _ticket_records(session, a, customer_id) -> dict:  # type: ignore[no-untyped-def]

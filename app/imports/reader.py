@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -21,6 +22,20 @@ CSV_EXTENSIONS = (".csv", ".txt", ".tsv")
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+#: what openpyxl raises on a damaged workbook: a broken zip or zip member, XML that does not
+#: parse (SyntaxError covers both XML parsers), a cell or reference that is not what its
+#: type says (ValueError, LookupError), a part missing where one is expected
+_DAMAGED_XLSX = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    SyntaxError,
+    LookupError,
+    ValueError,
+    TypeError,
+    AttributeError,
+)
 
 
 class UnsupportedFile(AppError):
@@ -138,7 +153,7 @@ def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except _DAMAGED_XLSX as exc:
         raise UnreadableFile(f"The workbook cannot be opened: {exc}.") from None
     try:
         if not book.worksheets:
@@ -147,8 +162,12 @@ def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
         # some writers store a wrong sheet dimension; read what is really there
         sheet.reset_dimensions()
         rows: Iterable[tuple[Any, ...]] = sheet.iter_rows(min_row=1, values_only=True)
-        for number, values in enumerate(rows, start=1):
-            yield number, [_text(v) for v in values]
+        # the sheet is parsed as it is read: damage further down shows up only here
+        try:
+            for number, values in enumerate(rows, start=1):
+                yield number, [_text(v) for v in values]
+        except _DAMAGED_XLSX as exc:
+            raise UnreadableFile(f"The workbook is damaged: {exc}.") from None
     finally:
         book.close()
 

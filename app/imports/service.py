@@ -7,9 +7,19 @@ A failed run leaves the workspace exactly as before, with the job marked `failed
 this over resumable batches because a half-applied import is the failure users cannot
 repair (which rows made it? run it again and get duplicates?), and one transaction over
 100k rows takes PostgreSQL well under a minute; progress is still visible, as it is
-written in separate short transactions while the big one runs. (Should the worker
-process die mid-run, PostgreSQL rolls the transaction back and the job row keeps saying
-`running`: nothing was written, and the file can be uploaded again.)
+written in separate short transactions while the big one runs.
+
+Interrupted runs: should the process running an import die (kill -9, a crash, the
+machine restarting), PostgreSQL rolls its transaction back, so nothing of that run is
+written. `recover_interrupted` (a periodic job) finds runs whose worker has stopped
+sending heartbeats, puts the import back in the queue with a message saying what
+happened, and the run starts over from the stored file — re-validated against the
+database as it is then, all-or-nothing as always. After `MAX_RUNS` interrupted runs the
+import is failed instead ("nothing was written"), so a file that kills its worker does not
+loop. Each run carries a token (its `started_at`): a run that was presumed dead but is
+only slow can no longer commit or report once a newer run has claimed the import — its
+final update matches no row and its transaction rolls back — so at most one run's rows
+ever reach the database.
 
 Audit and events: creating 100k customers one `record_mutation` at a time would write
 200k audit/outbox rows and take minutes, so an import writes ONE audit entry and ONE
@@ -66,6 +76,15 @@ MAX_ERROR_ROWS = 10_000
 CHUNK = 2_000
 #: customers per search-text refresh statement
 REFRESH_CHUNK = 10_000
+#: a run whose worker sent no heartbeat for this long is presumed dead (procrastinate's
+#: workers beat every 10 s and prune each other after 30 s)
+STALLED_AFTER_SECONDS = 60
+#: runs of one import (the first and the restarts after interruptions) before it fails
+MAX_RUNS = 3
+INTERRUPTED = (
+    "The run was interrupted (the process running it stopped) and started again "
+    "automatically; the interrupted run wrote nothing."
+)
 
 ProgressFn = Callable[[int], Awaitable[None]]
 
@@ -343,20 +362,21 @@ async def run_import(
 ) -> str:
     """The background run; returns the final status. Never raises for a failed import:
     the job row is the report."""
+    # the run's token: only the run that claimed the import last may write its status
+    token = datetime.now(UTC)
     claimed = await _mark(
         maker,
         workspace_id,
         job_id,
         only_if=ImportStatus.queued,
         status=ImportStatus.validating.value,
-        started_at=datetime.now(UTC),
+        started_at=token,
         progress=0,
-        message=None,
     )
     if not claimed:
         logger.info("import not queued any more", extra={"job_id": str(job_id)})
         return "not_queued"
-    progress = _Progress(maker, workspace_id, job_id)
+    progress = _Progress(maker, workspace_id, job_id, token)
     started = time.perf_counter()
     seconds: dict[str, float] = {}
     try:
@@ -372,6 +392,8 @@ async def run_import(
                     select(ImportJob).where(ImportJob.id == job_id).options(undefer(ImportJob.file))
                 )
             ).scalar_one()
+            if job.started_at != token:
+                raise Superseded
             principal = await _principal(session, job)
             assert job.file is not None
             table = await asyncio.to_thread(read_table, job.filename, job.file)
@@ -391,9 +413,9 @@ async def run_import(
             errors, truncated = report(plan)
             # the job row is written last in the big transaction: no progress update
             # (separate transactions) comes after it, so they never wait on each other
-            await session.execute(
+            done = await session.execute(
                 update(ImportJob)
-                .where(ImportJob.id == job_id)
+                .where(ImportJob.id == job_id, ImportJob.started_at == token)
                 .values(
                     status=ImportStatus.succeeded.value,
                     progress=100,
@@ -403,7 +425,13 @@ async def run_import(
                     finished_at=datetime.now(UTC),
                     file=None,
                 )
+                .returning(ImportJob.id)
             )
+            if done.first() is None:
+                raise Superseded  # rolls back every row this run wrote
+    except Superseded:
+        logger.warning("import run superseded by a newer run", extra={"job_id": str(job_id)})
+        return "superseded"
     except Exception as exc:
         logger.exception("import failed", extra={"job_id": str(job_id)})
         message = (
@@ -416,6 +444,7 @@ async def run_import(
             maker,
             workspace_id,
             job_id,
+            token=token,
             status=ImportStatus.failed.value,
             message=message,
             finished_at=datetime.now(UTC),
@@ -431,6 +460,86 @@ async def run_import(
         },
     )
     return ImportStatus.succeeded.value
+
+
+#: runs of imports (queue jobs `doing`) whose worker is gone: pruned, or silent too long
+_STALLED = text(
+    """
+    SELECT j.id, j.args, j.attempts FROM procrastinate_jobs j
+    WHERE j.task_name = :task AND j.status = 'doing'
+      AND (j.worker_id IS NULL OR j.worker_id IN (
+            SELECT w.id FROM procrastinate_workers w
+            WHERE w.last_heartbeat < now() - make_interval(secs => :seconds)))
+    """
+)
+
+
+async def recover_interrupted(
+    maker: async_sessionmaker[AsyncSession], stalled_after: float = STALLED_AFTER_SECONDS
+) -> int:
+    """Imports whose run died with its process: queued again (the run starts over; the
+    dead one wrote nothing), or failed after `MAX_RUNS` runs. Returns how many it handled.
+
+    Each one is handled in one transaction that locks the queue's job row and re-checks
+    that it is still stalled, so two recoveries never both act, and the import row and
+    the queue's job change together.
+    """
+    async with maker() as session, session.begin():
+        stalled = (await session.execute(_STALLED, {"task": TASK, "seconds": stalled_after})).all()
+    handled = 0
+    for queue_id, args, _ in stalled:
+        job_id, workspace_id = uuid.UUID(args["job_id"]), uuid.UUID(args["workspace_id"])
+        async with workspace_session(maker, workspace_id) as session:
+            locked = (
+                await session.execute(
+                    text(f"{_STALLED.text} AND j.id = :id FOR UPDATE OF j SKIP LOCKED"),
+                    {"task": TASK, "seconds": stalled_after, "id": queue_id},
+                )
+            ).first()
+            if locked is None:
+                continue
+            runs = int(locked.attempts) + 1
+            running = ImportJob.status.in_(
+                [ImportStatus.validating.value, ImportStatus.running.value]
+            )
+            if runs >= MAX_RUNS:
+                await session.execute(
+                    update(ImportJob)
+                    .where(ImportJob.id == job_id, running | (ImportJob.status == "queued"))
+                    .values(
+                        status=ImportStatus.failed.value,
+                        message=f"The import was interrupted {runs} times (the process "
+                        "running it stopped) and has been given up; nothing was written. "
+                        "Upload the file again, or split it.",
+                        finished_at=datetime.now(UTC),
+                    )
+                )
+                await session.execute(
+                    text("SELECT procrastinate_finish_job_v1(:id, 'failed', false)"),
+                    {"id": queue_id},
+                )
+            else:
+                await session.execute(
+                    update(ImportJob)
+                    .where(ImportJob.id == job_id, running)
+                    .values(
+                        status=ImportStatus.queued.value,
+                        progress=0,
+                        started_at=None,
+                        message=INTERRUPTED,
+                    )
+                )
+                await session.execute(
+                    text("SELECT procrastinate_retry_job_v2(:id, now(), NULL, NULL, NULL)"),
+                    {"id": queue_id},
+                )
+            handled += 1
+            logger.warning(
+                "import run interrupted: %s",
+                "given up" if runs >= MAX_RUNS else "queued again",
+                extra={"job_id": str(job_id), "runs": runs},
+            )
+    return handled
 
 
 async def _principal(session: AsyncSession, job: ImportJob) -> Principal:
@@ -450,19 +559,27 @@ async def _principal(session: AsyncSession, job: ImportJob) -> Principal:
     return principal
 
 
+class Superseded(Exception):
+    """A newer run has claimed the import: this one must not write."""
+
+
 async def _mark(
     maker: async_sessionmaker[AsyncSession],
     workspace_id: uuid.UUID,
     job_id: uuid.UUID,
     *,
     only_if: ImportStatus | None = None,
+    token: datetime | None = None,
     **values: Any,
 ) -> bool:
-    """Change the job row in a short transaction of its own."""
+    """Change the job row in a short transaction of its own (with `token`, only while the
+    run holding it is the import's current run)."""
     async with workspace_session(maker, workspace_id) as session:
         stmt = update(ImportJob).where(ImportJob.id == job_id).values(**values)
         if only_if is not None:
             stmt = stmt.where(ImportJob.status == only_if.value)
+        if token is not None:
+            stmt = stmt.where(ImportJob.started_at == token)
         result = await session.execute(stmt.returning(ImportJob.id))
         return result.first() is not None
 
@@ -471,9 +588,14 @@ class _Progress:
     """Writes the job's percentage in its own short transaction when it moves."""
 
     def __init__(
-        self, maker: async_sessionmaker[AsyncSession], workspace_id: uuid.UUID, job_id: uuid.UUID
+        self,
+        maker: async_sessionmaker[AsyncSession],
+        workspace_id: uuid.UUID,
+        job_id: uuid.UUID,
+        token: datetime,
     ) -> None:
         self.maker, self.workspace_id, self.job_id = maker, workspace_id, job_id
+        self.token = token
         self.last = -1
 
     async def __call__(self, percent: int, *, status: ImportStatus | None = None) -> None:
@@ -484,7 +606,7 @@ class _Progress:
         values: dict[str, Any] = {"progress": self.last}
         if status is not None:
             values["status"] = status.value
-        await _mark(self.maker, self.workspace_id, self.job_id, **values)
+        await _mark(self.maker, self.workspace_id, self.job_id, token=self.token, **values)
 
 
 async def apply(

@@ -19,6 +19,11 @@ allocations and invoices, and 2 orders per customer (L: 100k contracts, 300k ins
 first): 6 minutes at L on two cores shared with other work (load average 12), of which
 the generation used about 80 s of CPU.
 
+Service tickets (tests/perf/tickets.py): the desk (business calendar, key-account and
+standard SLA, routing round-robin over the service team, a public form) and 0.2 tickets per
+customer (L: 200k) with comments, status history, surveys and SLA clocks as the app keeps
+them; `--top-up` adds them to an older data set the same way.
+
 Without --database-url the database is `rapport_bench` on the server `rapport db url` prints
 (the embedded PostgreSQL unless DATABASE_URL is set); it is created and migrated when missing.
 The dev database `rapport` is never touched. The role must be a superuser or BYPASSRLS
@@ -85,6 +90,8 @@ MARKER = "rapport-bench-seed"
 YEARS = 3
 BIG_TABLES = ("customers", "contacts", "activities", "ownership_changes")
 #: the pipeline-to-cash tables (tests/perf/cash.py) counted in the seed marker
+#: the service-desk tables (tests/perf/tickets.py) counted in the seed marker
+TICKETS = ("tickets", "ticket_comments", "ticket_status_changes", "ticket_surveys")
 CASH_COUNTED = (
     "opportunities",
     "opportunity_stage_history",
@@ -632,7 +639,9 @@ def _generate(
             " ".join(phones),
             " ".join(normalized),
             email,
-            " ".join(contact_names),
+            # in contact id order, as verify() aggregates them (the app's own refresh
+            # leaves the order to the plan; search matches substrings, so it never matters)
+            " ".join(n for _, n in sorted(zip(contact_ids, contact_names, strict=True))),
         ]
         search_text = " ".join(p for p in parts if p is not None).lower()
         created_s = ts(c_created)
@@ -969,7 +978,7 @@ def verify(url: str, plan: Plan, sample: int = 1000) -> None:
             WHERE c.id = ANY(%s) AND c.search_text IS DISTINCT FROM lower(concat_ws(' ',
               c.name, c.short_name, array_to_string(c.phones, ' '),
               array_to_string(c.phones_normalized, ' '), c.email,
-              (SELECT string_agg(ct.name, ' ') FROM contacts ct
+              (SELECT string_agg(ct.name, ' ' ORDER BY ct.id) FROM contacts ct
                WHERE ct.customer_id = c.id AND ct.workspace_id = c.workspace_id
                  AND ct.deleted_at IS NULL)))
             """,
@@ -1011,7 +1020,7 @@ def counts(url: str, workspace_id: str) -> dict[str, int]:
     out: dict[str, int] = {}
     with psycopg.connect(url) as conn:
         conn.execute("SELECT set_config('app.workspace_id', %s, false)", (workspace_id,))
-        for table in ("teams", "users", "tags", "pools", *BIG_TABLES, *CASH_COUNTED):
+        for table in ("teams", "users", "tags", "pools", *BIG_TABLES, *CASH_COUNTED, *TICKETS):
             row = conn.execute(
                 sql.SQL("SELECT count(*) FROM {} WHERE workspace_id = %s").format(
                     sql.Identifier(table)
@@ -1020,6 +1029,148 @@ def counts(url: str, workspace_id: str) -> dict[str, int]:
             ).fetchone()
             out[table] = int(row[0]) if row else 0
     return out
+
+
+def verify_derived(url: str, workspace_id: str) -> None:
+    """ADR 8's derived data equals a fresh aggregate of its sources (the loads bypass the
+    triggers; `rapport_rebuild_derived` has to have made up for it)."""
+    checks = {
+        "board totals": """
+            SELECT count(*) FROM (
+              SELECT pipeline_id, stage_id, owner_id, currency, deals, amount, weighted
+              FROM opportunity_board_totals WHERE workspace_id = %(ws)s
+                AND (deals <> 0 OR amount <> 0 OR weighted <> 0)
+              EXCEPT
+              SELECT pipeline_id, stage_id,
+                     coalesce(owner_id, '00000000-0000-0000-0000-000000000000'::uuid), currency,
+                     count(*), sum(amount), sum(amount * probability)
+              FROM opportunities WHERE workspace_id = %(ws)s AND status = 'open'
+                AND deleted_at IS NULL GROUP BY 1, 2, 3, 4) d
+        """,
+        "open deals missing from the board totals": """
+            SELECT count(*) FROM (
+              SELECT pipeline_id, stage_id,
+                     coalesce(owner_id, '00000000-0000-0000-0000-000000000000'::uuid), currency
+              FROM opportunities WHERE workspace_id = %(ws)s AND status = 'open'
+                AND deleted_at IS NULL GROUP BY 1, 2, 3, 4
+              EXCEPT
+              SELECT pipeline_id, stage_id, owner_id, currency
+              FROM opportunity_board_totals WHERE workspace_id = %(ws)s) d
+        """,
+        "installments whose copied contract columns differ": """
+            SELECT count(*) FROM installments i JOIN contracts c
+              ON c.workspace_id = i.workspace_id AND c.id = i.contract_id
+            WHERE i.workspace_id = %(ws)s
+              AND (i.customer_id, i.owner_id, i.currency, i.receivable) IS DISTINCT FROM
+                  (c.customer_id, c.owner_id, c.currency,
+                   c.status IN ('active', 'expired', 'terminated') AND c.deleted_at IS NULL)
+        """,
+    }
+    with psycopg.connect(url) as conn:
+        conn.execute("SELECT set_config('app.workspace_id', %s, false)", (workspace_id,))
+        for what, query in checks.items():
+            row = conn.execute(query, {"ws": workspace_id}).fetchone()
+            if row and row[0]:
+                raise SystemExit(f"derived data (ADR 8) differs from its sources: {what}")
+    log(f"  verified the derived data (ADR 8) against its sources ({len(checks)} checks)")
+
+
+#: bumped when add_targets changes what it writes (the analytics benchmark tops up on a change)
+TARGETS_VERSION = 1
+
+
+def add_targets(url: str, workspace_id: str, anchor: datetime) -> dict[str, Any]:
+    """Sales targets for the month, quarter and year of the anchor day, so the dashboards
+    (tests/perf/analytics.py) have progress to show. Deterministic: each rep's monthly
+    target is 110 % of their own monthly average over the 12 months before the month
+    (won CNY deals, CNY payments on their contracts, customers they own created, their
+    follow-ups), rounded to 1,000 yuan (money) or a whole number, with a floor; a quarter
+    is 3 months of it, a year 12. Each team's target is the sum over the reps of its
+    subtree, the workspace's the sum over all reps. Replaces the workspace's targets."""
+    day = anchor.date()
+    month = date(day.year, day.month, 1)
+    quarter = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    periods = [
+        ("month", month, 1),
+        ("quarter", quarter, 3),
+        ("year", date(day.year, 1, 1), 12),
+    ]
+    statement = """
+        WITH RECURSIVE reps AS (
+          SELECT id, team_id FROM users
+          WHERE workspace_id = %(ws)s AND role = 'sales' AND is_active),
+        history AS (
+          SELECT r.id, r.team_id, m.metric,
+                 greatest(m.floor, CASE WHEN m.money
+                   THEN round(m.total / 12 * 1.1, -3) ELSE round(m.total / 12 * 1.1) END)
+                   AS monthly
+          FROM reps r
+          CROSS JOIN LATERAL (VALUES
+            ('won_amount', true, 20000::numeric,
+             (SELECT coalesce(sum(o.amount), 0) FROM opportunities o
+              WHERE o.workspace_id = %(ws)s AND o.owner_id = r.id AND o.status = 'won'
+                AND o.currency = 'CNY' AND o.deleted_at IS NULL
+                AND o.won_at >= %(since)s AND o.won_at < %(start)s)),
+            ('payments_received', true, 20000::numeric,
+             (SELECT coalesce(sum(p.amount), 0) FROM payments p JOIN contracts c
+                ON c.workspace_id = p.workspace_id AND c.id = p.contract_id
+              WHERE p.workspace_id = %(ws)s AND c.owner_id = r.id AND p.currency = 'CNY'
+                AND p.voided_at IS NULL AND p.deleted_at IS NULL
+                AND p.received_on >= %(since)s::date AND p.received_on < %(start)s::date)),
+            ('new_customers', false, 3::numeric,
+             (SELECT count(*) FROM customers c WHERE c.workspace_id = %(ws)s
+                AND c.owner_id = r.id AND c.deleted_at IS NULL
+                AND c.created_at >= %(since)s AND c.created_at < %(start)s)),
+            ('follow_ups', false, 10::numeric,
+             (SELECT count(*) FROM activities a WHERE a.workspace_id = %(ws)s
+                AND a.author_id = r.id AND a.deleted_at IS NULL
+                AND a.occurred_at >= %(since)s AND a.occurred_at < %(start)s))
+          ) AS m(metric, money, floor, total)),
+        tree AS (
+          SELECT id AS team_id, id AS member_team FROM teams WHERE workspace_id = %(ws)s
+          UNION ALL
+          SELECT tree.team_id, t.id FROM teams t
+          JOIN tree ON t.parent_id = tree.member_team WHERE t.workspace_id = %(ws)s),
+        subjects AS (
+          SELECT 'user' AS kind, h.id AS user_id, NULL::uuid AS team_id, h.metric, h.monthly
+          FROM history h
+          UNION ALL
+          SELECT 'team', NULL, tree.team_id, h.metric, sum(h.monthly)
+          FROM tree JOIN history h ON h.team_id = tree.member_team
+          GROUP BY tree.team_id, h.metric
+          UNION ALL
+          SELECT 'workspace', NULL, NULL, h.metric, sum(h.monthly) FROM history h
+          GROUP BY h.metric)
+        INSERT INTO targets (workspace_id, id, created_at, updated_at, version, subject_kind,
+                             user_id, team_id, period_kind, period_start, period_end, metric,
+                             target_value, currency)
+        SELECT %(ws)s, gen_random_uuid(), %(now)s, %(now)s, 1, s.kind, s.user_id, s.team_id,
+               %(kind)s, %(start)s::date, %(end)s::date, s.metric, s.monthly * %(months)s,
+               CASE WHEN s.metric IN ('won_amount', 'payments_received') THEN 'CNY' END
+        FROM subjects s
+    """
+    written = 0
+    with psycopg.connect(url) as conn, conn.transaction():
+        conn.execute("SELECT set_config('app.workspace_id', %s, false)", (workspace_id,))
+        conn.execute("DELETE FROM targets WHERE workspace_id = %s", (workspace_id,))
+        for kind, start, months in periods:
+            end_month = start.month - 1 + months
+            end = date(start.year + end_month // 12, end_month % 12 + 1, 1)
+            since = date(start.year - 1, start.month, 1)
+            written += conn.execute(
+                statement,
+                {
+                    "ws": workspace_id,
+                    "kind": kind,
+                    "start": start,
+                    "end": end,
+                    "since": since,
+                    "months": months,
+                    "now": anchor,
+                },
+            ).rowcount
+    log(f"  targets for {month:%Y-%m}, its quarter and year: {written:,}")
+    return {"version": TARGETS_VERSION, "month": f"{month:%Y-%m}", "targets": written}
 
 
 def seed(
@@ -1120,6 +1271,11 @@ def seed(
     from tests.perf import cash
 
     cash_info = cash.add_cash(url, plan.workspace_id, plan.anchor, n, seed_value)
+    from tests.perf import tickets
+
+    tickets_info = tickets.add_tickets(url, plan.workspace_id, plan.anchor, n, seed_value)
+    verify_derived(url, plan.workspace_id)
+    targets_info = add_targets(url, plan.workspace_id, plan.anchor)
     verify(url, plan)
     found = counts(url, plan.workspace_id)
     marker = {
@@ -1132,6 +1288,8 @@ def seed(
         "counts": found,
         "pools": pool_info,
         "cash": cash_info,
+        "tickets": tickets_info,
+        "targets": targets_info,
         "seconds": round(total(), 1),
         "elapsed": {t: {k: round(v, 1) for k, v in e.items()} for t, e in elapsed.items()},
     }
@@ -1158,8 +1316,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--top-up",
         action="store_true",
-        help="only add what the data set on disk lacks (pools, pipeline to cash), without "
-        "reseeding",
+        help="only add what the data set on disk lacks (pools, pipeline to cash, tickets), "
+        "without reseeding",
     )
     args = parser.parse_args(argv)
     url = bench_database_url(args.database_url)
@@ -1173,7 +1331,11 @@ def main(argv: list[str] | None = None) -> None:
         marker = pools.ensure_pools(url, marker)
         from tests.perf import cash
 
-        cash.ensure_cash(url, marker)
+        marker = cash.ensure_cash(url, marker)
+        from tests.perf import tickets
+
+        tickets.ensure_tickets(url, marker)
+        verify_derived(url, str(marker["workspace_id"]))
         return
     seed(args.scale, url, seed_value=args.seed, anchor=args.anchor)
 
