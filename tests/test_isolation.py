@@ -123,7 +123,39 @@ async def _customer_records(session, a) -> dict:  # type: ignore[no-untyped-def]
     ids.update(await _cash_records(session, a, c.id))
     ids.update(await _ticket_records(session, a, c.id))
     ids.update(await _report_records(session, a))
+    ids.update(await _analytics_records(session, a))
     return ids
+
+
+async def _analytics_records(session, a) -> dict:  # type: ignore[no-untyped-def]
+    """A target, a commission plan and an RFM run of A."""
+    from datetime import date
+    from decimal import Decimal
+
+    from app.models.commission import CommissionPlan
+    from app.models.customer_value import RfmRun
+    from app.models.targets import Target
+
+    rows = {
+        "target_id": Target(
+            workspace_id=a.id,
+            subject_kind="user",
+            user_id=a.owner.id,
+            period_kind="month",
+            period_start=date(2026, 11, 1),
+            period_end=date(2026, 12, 1),
+            metric="won_amount",
+            target_value=Decimal("1000.00"),
+            currency="CNY",
+        ),
+        "plan_id": CommissionPlan(
+            workspace_id=a.id, name="A plan", currency="CNY", base_rate=Decimal("0.0300")
+        ),
+        "run_id": RfmRun(workspace_id=a.id, trigger="manual", status="queued"),
+    }
+    session.add_all(rows.values())
+    await session.flush()
+    return {k: r.id for k, r in rows.items()}
 
 
 async def _report_records(session, a) -> dict:  # type: ignore[no-untyped-def]
@@ -303,6 +335,10 @@ async def _webhook_records(session, a) -> dict:  # type: ignore[no-untyped-def]
     return {"endpoint_id": endpoint.id, "delivery_id": delivery.id}
 
 
+#: values for required query parameters (a period for the statements of one person)
+QUERY_VALUES = {"period": "2026-11"}
+
+
 async def test_foreign_ids_are_404_on_every_route(app, session, client_for) -> None:
     a = await create_workspace(session, "A")
     a_user = await create_user(session, a.id, role="sales")
@@ -342,9 +378,16 @@ async def test_foreign_ids_are_404_on_every_route(app, session, client_for) -> N
         for p in params:
             path = path.replace("{" + p + "}", str(ids[p]))
         for method, operation in operations.items():
-            kwargs = {}
+            kwargs: dict = {}
+            required = [
+                q["name"]
+                for q in operation.get("parameters", [])
+                if q.get("in") == "query" and q.get("required")
+            ]
+            if required:
+                kwargs["params"] = {q: QUERY_VALUES[q] for q in required}
             if method in ("post", "patch", "put"):
-                kwargs = {"json": _valid_body(spec, operation, b.owner.id)}
+                kwargs["json"] = _valid_body(spec, operation, b.owner.id)
             r = await client.request(method.upper(), path, **kwargs)
             assert r.status_code == 404, f"{method} {template} → {r.status_code} {r.text}"
             assert r.json()["code"] == "not_found"

@@ -5,7 +5,7 @@ import {
   MenuFoldOutlined,
   MenuUnfoldOutlined,
 } from '@ant-design/icons';
-import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
+import { App as AntApp, Avatar, Button, Dropdown, Flex, Grid, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
 import { createElement, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
@@ -27,6 +27,8 @@ export function AppLayout() {
   const logout = useLogout();
   const { message } = AntApp.useApp();
   const [collapsed, setCollapsed] = useState(false);
+  // phones: the menu folds away completely and the header keeps only what fits
+  const wide = Grid.useBreakpoint().md ?? true;
 
   const active = activeNav(location.pathname);
 
@@ -70,6 +72,7 @@ export function AppLayout() {
         collapsed={collapsed}
         trigger={null}
         width={220}
+        collapsedWidth={wide ? 80 : 0}
         breakpoint="lg"
         onBreakpoint={(broken) => setCollapsed(broken)}
         style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
@@ -101,6 +104,7 @@ export function AppLayout() {
             position: 'sticky',
             top: 0,
             zIndex: 10,
+            paddingInline: wide ? undefined : 8,
           }}
         >
           <Space size={12}>
@@ -110,8 +114,14 @@ export function AppLayout() {
               onClick={() => setCollapsed(!collapsed)}
               aria-label={collapsed ? t('header.expand') : t('header.collapse')}
             />
-            <ApartmentOutlined style={{ color: '#1d5bd8' }} />
-            <Typography.Text strong data-testid="workspace-name" title={t('header.workspace')}>
+            {wide && <ApartmentOutlined style={{ color: '#1d5bd8' }} />}
+            <Typography.Text
+              strong
+              ellipsis
+              style={{ maxWidth: wide ? 360 : 110 }}
+              data-testid="workspace-name"
+              title={t('header.workspace')}
+            >
               {me.workspace.name}
             </Typography.Text>
           </Space>
@@ -136,17 +146,21 @@ export function AppLayout() {
                   <Avatar size="small" style={{ background: '#1d5bd8' }}>
                     {initials(me.user.name)}
                   </Avatar>
-                  <span>{me.user.name}</span>
-                  <Tag bordered={false} color="blue" style={{ marginInlineEnd: 0 }}>
-                    {t(`roles.${me.user.role}`)}
-                  </Tag>
+                  <Typography.Text ellipsis style={{ maxWidth: wide ? 200 : 64 }}>
+                    {me.user.name}
+                  </Typography.Text>
+                  {wide && (
+                    <Tag bordered={false} color="blue" style={{ marginInlineEnd: 0 }}>
+                      {t(`roles.${me.user.role}`)}
+                    </Tag>
+                  )}
                   <DownOutlined style={{ fontSize: 10 }} />
                 </Flex>
               </Button>
             </Dropdown>
           </Space>
         </Header>
-        <Content style={{ padding: 24 }}>
+        <Content style={{ padding: wide ? 24 : 8 }}>
           <Outlet />
         </Content>
       </Layout>
