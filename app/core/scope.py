@@ -19,9 +19,14 @@ from app.core.principal import Principal, Scope
 M = TypeVar("M", bound=Base)
 
 
+@lru_cache(maxsize=4096)
 def team_subtree(team_id: uuid.UUID, name: str = "team_tree") -> Select[tuple[uuid.UUID]]:
     """Ids of a team and all its descendants (recursive CTE over teams.parent_id). A
-    statement that needs two different subtrees gives them different CTE names."""
+    statement that needs two different subtrees gives them different CTE names.
+
+    One object per (team, name), like `scope_condition`'s clauses: a statement that names
+    the same subtree in several places (a union of orders and payments, each narrowed to a
+    team) renders one CTE instead of failing on two CTEs with one name."""
     from app.models.user import Team
 
     root = select(Team.id).where(Team.id == team_id).cte(name, recursive=True)
@@ -30,6 +35,7 @@ def team_subtree(team_id: uuid.UUID, name: str = "team_tree") -> Select[tuple[uu
     return select(tree.c.id)
 
 
+@lru_cache(maxsize=4096)
 def team_members(team_id: uuid.UUID, name: str = "team_tree") -> Select[tuple[uuid.UUID]]:
     """Ids of the users of a team's subtree (`name`: see `team_subtree`)."""
     from app.models.user import User

@@ -270,6 +270,36 @@ class Opportunity(TenantEntity, Base):
 NO_OWNER = uuid.UUID(int=0)
 
 
+# --- indexes the pipeline analytics (app/analytics/sales) read deals through ------------
+# Covering partial indexes, one per time axis, so a month of a 300k-deal workspace is read
+# from the index alone: open deals by expected close month (forecast, coverage), won deals
+# by won_at (forecast, cycle length, ROI), lost deals by lost_at (lost reasons) and the
+# creation cohort (funnel).
+_DEAL_COLUMNS = ["owner_id", "pipeline_id", "currency", "amount"]
+
+Index(
+    "ix_opportunities_forecast_open",
+    Opportunity.workspace_id,
+    Opportunity.expected_close_date,
+    postgresql_include=[*_DEAL_COLUMNS, "probability"],
+    postgresql_where=text("status = 'open' AND deleted_at IS NULL"),
+)
+Index(
+    "ix_opportunities_won_at",
+    Opportunity.workspace_id,
+    Opportunity.won_at,
+    postgresql_include=[*_DEAL_COLUMNS, "created_at", "campaign_id"],
+    postgresql_where=text("status = 'won' AND deleted_at IS NULL"),
+)
+Index(
+    "ix_opportunities_lost_at",
+    Opportunity.workspace_id,
+    Opportunity.lost_at,
+    postgresql_include=[*_DEAL_COLUMNS, "lost_reason_id"],
+    postgresql_where=text("status = 'lost' AND deleted_at IS NULL"),
+)
+
+
 class OpportunityBoardTotal(WorkspaceMixin, Base):
     """Open deals per pipeline, stage, owner and currency: what the board's column totals
     add up. Written only by the statement triggers on `opportunities` (migration

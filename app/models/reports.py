@@ -13,7 +13,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Base, IdMixin, VersionMixin, WorkspaceMixin, tenant_fk
 from app.core.principal import Principal, Scope
-from app.models.pipeline import Opportunity
 
 REPORT_KINDS = ("daily", "weekly", "monthly")
 SUBJECT_KINDS = ("user", "team")
@@ -91,33 +90,3 @@ class Report(WorkspaceMixin, IdMixin, VersionMixin, Base):
         if principal.scope("analytics") is not Scope.team or principal.team_id is None:
             return None
         return cls.team_id.in_(team_subtree(principal.team_id, "report_teams"))
-
-
-# --- indexes the pipeline analytics read deals through (on the pipeline's table) ----------
-# Covering partial indexes, one per time axis, so a month of a 300k-deal workspace is read
-# from the index alone: open deals by expected close month (forecast, coverage), won deals
-# by won_at (forecast, cycle length, ROI), lost deals by lost_at (lost reasons) and the
-# creation cohort (funnel).
-_DEAL_COLUMNS = ["owner_id", "pipeline_id", "currency", "amount"]
-
-Index(
-    "ix_opportunities_forecast_open",
-    Opportunity.workspace_id,
-    Opportunity.expected_close_date,
-    postgresql_include=[*_DEAL_COLUMNS, "probability"],
-    postgresql_where=text("status = 'open' AND deleted_at IS NULL"),
-)
-Index(
-    "ix_opportunities_won_at",
-    Opportunity.workspace_id,
-    Opportunity.won_at,
-    postgresql_include=[*_DEAL_COLUMNS, "created_at", "campaign_id"],
-    postgresql_where=text("status = 'won' AND deleted_at IS NULL"),
-)
-Index(
-    "ix_opportunities_lost_at",
-    Opportunity.workspace_id,
-    Opportunity.lost_at,
-    postgresql_include=[*_DEAL_COLUMNS, "lost_reason_id"],
-    postgresql_where=text("status = 'lost' AND deleted_at IS NULL"),
-)

@@ -212,7 +212,7 @@ async def board(
 # --- opportunities -----------------------------------------------------------------------
 
 
-def opportunity_filters(
+async def opportunity_filters(
     request: Request,
     q: str | None = Query(None, max_length=100, description="Name contains"),
     pipeline_id: uuid.UUID | None = Query(None, description="Pipeline"),

@@ -121,9 +121,7 @@ async def numbers_by_person(
     ).items():
         if person is not None:
             people[person].counts["new_customers"] += tally.count
-    per_author, _ = await team.activity_counts(
-        session, principal, period, zone, team_id=None, owner_id=None
-    )
+    per_author, _ = await team.activity_counts(session, principal, period, zone, touched=False)
     for person, kinds in per_author.items():
         people[person].counts["follow_ups"] += kinds.total
         people[person].counts["visits"] += kinds.counts.get("visit", 0)

@@ -17,7 +17,7 @@ router = APIRouter(route_class=UnitOfWorkRoute)
 EndpointSort = EndpointRepository.sorting.enum("WebhookEndpointSort")
 
 
-def allow_private(request: Request) -> bool:
+async def allow_private(request: Request) -> bool:
     """`RAPPORT_WEBHOOKS_ALLOW_PRIVATE`: accept private and loopback targets (dev, tests)."""
     return bool(request.app.state.settings.webhooks_allow_private)
 

@@ -53,3 +53,27 @@ def test_the_customer_list_runs_nothing_in_the_threadpool() -> None:
     assert len(calls) >= 5  # endpoint, list params, filters, require, authenticate, session
     sync = [c.__name__ for c in calls if c is not None and not _on_loop(c)]
     assert sync == []
+
+
+def _api_routes(routes: list[Any]) -> Iterator[APIRoute]:
+    """Every APIRoute, also those inside included routers (kept nested by FastAPI)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _api_routes(inner.routes)
+
+
+def test_no_route_runs_a_dependency_or_endpoint_in_the_threadpool(app) -> None:  # type: ignore[no-untyped-def]
+    routes = list(_api_routes(app.routes))
+    assert len(routes) > 200
+    sync = sorted(
+        {
+            f"{route.path}: {call.__module__}.{call.__name__}"
+            for route in routes
+            for call in (route.dependant.call, *_calls(route.dependant))
+            if call is not None and not _on_loop(call)
+        }
+    )
+    assert sync == []

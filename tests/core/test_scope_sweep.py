@@ -141,15 +141,6 @@ QUERY = {
     "/api/v1/commission/statements": lambda w: {"period": w.this_month},
 }
 
-#: (list, filter) probes that fail today in code this sweep does not own, reported with it:
-#: left out of the filter probes until fixed; `test_known_defects_are_still_there` fails
-#: once they are, so the entry is removed and the probe comes back
-KNOWN_DEFECTS = {
-    ("/api/v1/analytics/key-accounts", "team_id"): (
-        "500: the value analytics build two `filter_team_tree` CTEs into one statement"
-    ),
-}
-
 #: where a row's owner is read from: its own id first, then what it belongs to
 ROW_KEYS = ("id", "customer_id", "opportunity_id", "contract_id", "subject_id", "user_id", "key")
 
@@ -591,12 +582,12 @@ async def test_filters_and_search_cannot_widen_the_scope(world: World, caller: s
         probes = [
             {**base, name: str(world.user_ids[outsider])}
             for name in PERSON_FILTERS
-            if _has_param(op, name) and (path, name) not in KNOWN_DEFECTS
+            if _has_param(op, name)
         ]
         probes += [
             {**base, name: str(world.team_ids[outsider_team])}
             for name in TEAM_FILTERS
-            if _has_param(op, name) and (path, name) not in KNOWN_DEFECTS
+            if _has_param(op, name)
         ]
         if _has_param(op, "include_deleted"):
             probes.append({**base, "include_deleted": "true"})
@@ -611,15 +602,6 @@ async def test_filters_and_search_cannot_widen_the_scope(world: World, caller: s
             if seen is not None and caller in expected and caller not in seen:
                 problems.append(f"{caller} {path} q=Matrix: misses the caller's own rows")
     assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("probe", sorted(KNOWN_DEFECTS), ids="{0[0]}?{0[1]}".format)
-async def test_known_defects_are_still_there(world: World, probe: tuple[str, str]) -> None:
-    path, name = probe
-    op = world.spec["paths"][path]["get"]
-    value = world.team_ids["South"] if name in TEAM_FILTERS else world.user_ids["south"]
-    r = await world.clients["owner"].get(path, params={**_params(world, path, op), name: value})
-    assert r.status_code == 500, f"fixed? remove {probe} from KNOWN_DEFECTS: {r.status_code}"
 
 
 @pytest.mark.parametrize("caller", PEOPLE)

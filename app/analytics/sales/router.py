@@ -18,7 +18,7 @@ router = APIRouter(route_class=UnitOfWorkRoute)
 CURRENCY = Query("CNY", pattern="^[A-Z]{3}$", description="Currency counted (ISO 4217)")
 
 
-def deal_filters(
+async def deal_filters(
     pipeline_id: uuid.UUID | None = Query(None, description="Pipeline (default: the default)"),
     team_id: uuid.UUID | None = Query(None, description="Deals owned in this team's subtree"),
     owner_id: uuid.UUID | None = Query(None, description="Deals of this owner"),
@@ -30,7 +30,7 @@ def deal_filters(
     return DealFilters(pipeline_id, team_id, owner_id, source, campaign_id)
 
 
-def owner_filters(
+async def owner_filters(
     pipeline_id: uuid.UUID | None = Query(None, description="Only this pipeline"),
     team_id: uuid.UUID | None = Query(None, description="Deals owned in this team's subtree"),
     owner_id: uuid.UUID | None = Query(None, description="Deals of this owner"),

@@ -188,11 +188,13 @@ async def activity_counts(
     *,
     team_id: uuid.UUID | None = None,
     owner_id: uuid.UUID | None = None,
+    touched: bool = True,
 ) -> tuple[dict[uuid.UUID, KindCounts], KindCounts]:
     """Follow-ups per author and kind with the distinct customers they touched, and the
     same over all of them (GROUPING SETS ((author), ())). The counts come from
     `activity_day_counts`; distinct customers cannot be added up from days, so they are
-    counted on the follow-ups themselves."""
+    counted on the follow-ups themselves — the one expensive part, skipped (0) when the
+    caller has no use for it (`touched=False`)."""
     kinds = [k.value for k in ActivityKind]
     columns = [getattr(ActivityDayCount, c) for c in KIND_COLUMNS.values()]
     author = ActivityDayCount.author_id
@@ -213,7 +215,7 @@ async def activity_counts(
         .group_by(func.grouping_sets(tuple_(author), tuple_()))
     )
     start, end = period.bounds(zone)
-    touched = (
+    touched_query = (
         select(
             func.grouping(Activity.author_id),
             Activity.author_id,
@@ -229,10 +231,14 @@ async def activity_counts(
         )
         .group_by(func.grouping_sets(tuple_(Activity.author_id), tuple_()))
     )
-    customers = {
-        (None if grouped else who): int(n)
-        for grouped, who, n in (await session.execute(touched)).tuples()
-    }
+    customers = (
+        {
+            (None if grouped else who): int(n)
+            for grouped, who, n in (await session.execute(touched_query)).tuples()
+        }
+        if touched
+        else {}
+    )
     per_author: dict[uuid.UUID, KindCounts] = {}
     overall = KindCounts(dict.fromkeys(kinds, 0), 0, customers.get(None, 0))
     for row in (await session.execute(counted)).tuples():

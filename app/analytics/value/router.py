@@ -24,7 +24,7 @@ TOP_PERCENT = Query(20, ge=1, le=100, description="Size of the head in % of buye
 READ = require(MODULE)
 
 
-def who(
+async def who(
     team_id: uuid.UUID | None = Query(None, description="Customers owned in this team's subtree"),
     owner_id: uuid.UUID | None = Query(None, description="Customers of this owner"),
     ctx: Ctx = Depends(READ),

@@ -337,3 +337,28 @@ class TestRevenue:
             422,
             "validation_error",
         )
+
+
+class TestTeamFilter:
+    """The admin filtering by a team sees what that team's manager sees unfiltered — also
+    where one statement narrows orders and payments to the team (one subtree, two uses)."""
+
+    async def test_team_filter_equals_the_managers_own_view(
+        self, world, maker, session, client_for
+    ) -> None:
+        await recompute(maker, session, world.tenant.id)
+        admin = await client_for(world.admin)
+        manager = await client_for(world.manager_east)
+        east = world.teams["east"]
+        for query in (
+            "rfm?",
+            "pareto?period=2026-Q2&",
+            "key-accounts?period=2026-Q2&top_percent=100&",
+            "cohorts?from=2025-09&to=2026-05&",
+            "revenue?period=2026-Q2&",
+            "churn-risk?",
+        ):
+            filtered = await admin.get(f"/api/v1/analytics/{query}team_id={east}")
+            own = await manager.get(f"/api/v1/analytics/{query.rstrip('?&')}")
+            assert filtered.status_code == 200, (query, filtered.text)
+            assert filtered.json() == own.json(), query
