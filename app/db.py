@@ -45,7 +45,11 @@ def create_app_engine(url: str, settings: Settings, *, pool_size: int | None = N
         max_overflow=settings.db_pool_size,
         pool_pre_ping=False,
         connect_args={
-            "server_settings": {"role": settings.app_role, "application_name": "rapport"}
+            "server_settings": {
+                "role": settings.app_role,
+                "application_name": "rapport",
+                "work_mem": settings.db_work_mem,
+            }
         },
     )
 

@@ -173,3 +173,94 @@ class RfmRun(WorkspaceMixin, IdMixin, Base):
     error: Mapped[str | None] = mapped_column(Text)
     #: the settings the run applied
     settings: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+class PurchaseSums:
+    """Orders (amount, count) and payments received (amount, count) of a day."""
+
+    orders_amount: Mapped[Decimal] = mapped_column(Numeric(20, 2), nullable=False)
+    orders: Mapped[int] = mapped_column(Integer, nullable=False)
+    payments_amount: Mapped[Decimal] = mapped_column(Numeric(20, 2), nullable=False)
+    payments: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class PurchaseDay(PurchaseSums, WorkspaceMixin, Base):
+    """What a customer bought on one calendar day of the workspace, per currency: orders
+    (paid, shipped, completed; by order time) and payments received (not voided, on live
+    contracts), with the customer's current owner and whether it is out of the recycle bin.
+
+    Pareto, key accounts and cohorts read these instead of millions of orders and payments,
+    and team scope is a filter on `owner_id` rather than a join with a million customers.
+    Written only by the statement triggers on orders, payments and contracts and the row
+    trigger on customers (migration `purchase_days`, ADR 8); rebuilt for a workspace by
+    `rapport_rebuild_derived` and whenever its time zone changes. Like the RFM scores, a
+    customer counts for its owner (account-team collaborators do not widen analytics).
+    """
+
+    __tablename__ = "purchase_days"
+    __table_args__ = (
+        tenant_fk(["customer_id"], "customers", ondelete="CASCADE"),
+        # a period for everyone: index-only
+        Index(
+            "ix_purchase_days_workspace_id_day",
+            "workspace_id",
+            "day",
+            postgresql_include=[
+                "customer_id",
+                "currency",
+                "live",
+                "orders_amount",
+                "orders",
+                "payments_amount",
+                "payments",
+            ],
+        ),
+        # a period for an owner or a team's owners: index-only
+        Index(
+            "ix_purchase_days_workspace_id_owner_day",
+            "workspace_id",
+            "owner_id",
+            "day",
+            postgresql_include=[
+                "customer_id",
+                "currency",
+                "live",
+                "orders_amount",
+                "orders",
+                "payments_amount",
+                "payments",
+            ],
+        ),
+    )
+    __scope_module__ = "analytics"
+    __owner_column__ = "owner_id"
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+    #: the customer is not in the recycle bin
+    live: Mapped[bool] = mapped_column(nullable=False)
+
+
+class PurchaseOwnerDay(PurchaseSums, WorkspaceMixin, Base):
+    """`purchase_days` of live customers added up per owner (NO_OWNER for the pools), day
+    and currency: the revenue trend of a year reads a few thousand rows. Kept by a
+    statement trigger on `purchase_days`, so it follows every change the other does."""
+
+    __tablename__ = "purchase_owner_days"
+    __table_args__ = (
+        Index(
+            "ix_purchase_owner_days_workspace_id_day",
+            "workspace_id",
+            "day",
+            postgresql_include=["owner_id", "currency", "orders_amount", "payments_amount"],
+        ),
+    )
+    __scope_module__ = "analytics"
+    __owner_column__ = "owner_id"
+
+    #: NO_OWNER for customers in a pool
+    owner_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)

@@ -1031,6 +1031,27 @@ def counts(url: str, workspace_id: str) -> dict[str, int]:
     return out
 
 
+#: purchases per customer, day and currency computed from the orders and payments
+FRESH_PURCHASE_DAYS = """
+    SELECT b.customer_id, b.day, b.currency, c.owner_id, c.deleted_at IS NULL,
+           sum(b.oa), sum(b.oc), sum(b.pa), sum(b.pc)
+    FROM (
+      SELECT o.customer_id, (o.ordered_at AT TIME ZONE w.timezone)::date AS day, o.currency,
+             o.amount AS oa, 1 AS oc, 0::numeric AS pa, 0 AS pc
+      FROM orders o JOIN workspaces w ON w.id = o.workspace_id
+      WHERE o.workspace_id = %(ws)s AND o.customer_id IS NOT NULL AND o.deleted_at IS NULL
+        AND o.status IN ('paid', 'shipped', 'completed')
+      UNION ALL
+      SELECT k.customer_id, p.received_on, p.currency, 0, 0, p.amount, 1
+      FROM payments p JOIN contracts k ON k.workspace_id = p.workspace_id
+                                      AND k.id = p.contract_id
+      WHERE p.workspace_id = %(ws)s AND p.deleted_at IS NULL AND p.voided_at IS NULL
+        AND k.deleted_at IS NULL) b
+    JOIN customers c ON c.workspace_id = %(ws)s AND c.id = b.customer_id
+    GROUP BY 1, 2, 3, 4, 5
+"""
+
+
 def verify_derived(url: str, workspace_id: str) -> None:
     """ADR 8's derived data equals a fresh aggregate of its sources (the loads bypass the
     triggers; `rapport_rebuild_derived` has to have made up for it)."""
@@ -1064,6 +1085,31 @@ def verify_derived(url: str, workspace_id: str) -> None:
               AND (i.customer_id, i.owner_id, i.currency, i.receivable) IS DISTINCT FROM
                   (c.customer_id, c.owner_id, c.currency,
                    c.status IN ('active', 'expired', 'terminated') AND c.deleted_at IS NULL)
+        """,
+        "purchase days that differ from the orders and payments": f"""
+            WITH kept AS (
+              SELECT customer_id, day, currency, owner_id, live,
+                     orders_amount, orders, payments_amount, payments
+              FROM purchase_days WHERE workspace_id = %(ws)s
+                AND (orders <> 0 OR payments <> 0)),
+            fresh AS ({FRESH_PURCHASE_DAYS})
+            SELECT count(*) FROM (
+              (SELECT * FROM kept EXCEPT SELECT * FROM fresh)
+              UNION ALL (SELECT * FROM fresh EXCEPT SELECT * FROM kept)) d
+        """,
+        "purchase owner days that differ from the purchase days": """
+            WITH kept AS (
+              SELECT owner_id, day, currency, orders_amount, orders, payments_amount, payments
+              FROM purchase_owner_days WHERE workspace_id = %(ws)s
+                AND (orders <> 0 OR payments <> 0)),
+            fresh AS (
+              SELECT coalesce(owner_id, '00000000-0000-0000-0000-000000000000'::uuid), day,
+                     currency, sum(orders_amount), sum(orders), sum(payments_amount),
+                     sum(payments)
+              FROM purchase_days WHERE workspace_id = %(ws)s AND live GROUP BY 1, 2, 3)
+            SELECT count(*) FROM (
+              (SELECT * FROM kept EXCEPT SELECT * FROM fresh)
+              UNION ALL (SELECT * FROM fresh EXCEPT SELECT * FROM kept)) d
         """,
     }
     with psycopg.connect(url) as conn:
@@ -1099,33 +1145,42 @@ def add_targets(url: str, workspace_id: str, anchor: datetime) -> dict[str, Any]
         WITH RECURSIVE reps AS (
           SELECT id, team_id FROM users
           WHERE workspace_id = %(ws)s AND role = 'sales' AND is_active),
+        actual AS (
+          -- one grouped scan per metric (a subquery per rep would scan the year per rep)
+          SELECT o.owner_id AS id, 'won_amount' AS metric, sum(o.amount) AS total
+          FROM opportunities o
+          WHERE o.workspace_id = %(ws)s AND o.status = 'won' AND o.currency = 'CNY'
+            AND o.deleted_at IS NULL AND o.won_at >= %(since)s AND o.won_at < %(start)s
+          GROUP BY o.owner_id
+          UNION ALL
+          SELECT c.owner_id, 'payments_received', sum(p.amount)
+          FROM payments p JOIN contracts c
+            ON c.workspace_id = p.workspace_id AND c.id = p.contract_id
+          WHERE p.workspace_id = %(ws)s AND p.currency = 'CNY'
+            AND p.voided_at IS NULL AND p.deleted_at IS NULL
+            AND p.received_on >= %(since)s::date AND p.received_on < %(start)s::date
+          GROUP BY c.owner_id
+          UNION ALL
+          SELECT c.owner_id, 'new_customers', count(*)
+          FROM customers c WHERE c.workspace_id = %(ws)s AND c.deleted_at IS NULL
+            AND c.created_at >= %(since)s AND c.created_at < %(start)s
+          GROUP BY c.owner_id
+          UNION ALL
+          SELECT a.author_id, 'follow_ups', count(*)
+          FROM activities a WHERE a.workspace_id = %(ws)s AND a.deleted_at IS NULL
+            AND a.occurred_at >= %(since)s AND a.occurred_at < %(start)s
+          GROUP BY a.author_id),
         history AS (
           SELECT r.id, r.team_id, m.metric,
                  greatest(m.floor, CASE WHEN m.money
-                   THEN round(m.total / 12 * 1.1, -3) ELSE round(m.total / 12 * 1.1) END)
-                   AS monthly
+                   THEN round(coalesce(a.total, 0) / 12 * 1.1, -3)
+                   ELSE round(coalesce(a.total, 0) / 12 * 1.1) END) AS monthly
           FROM reps r
-          CROSS JOIN LATERAL (VALUES
-            ('won_amount', true, 20000::numeric,
-             (SELECT coalesce(sum(o.amount), 0) FROM opportunities o
-              WHERE o.workspace_id = %(ws)s AND o.owner_id = r.id AND o.status = 'won'
-                AND o.currency = 'CNY' AND o.deleted_at IS NULL
-                AND o.won_at >= %(since)s AND o.won_at < %(start)s)),
-            ('payments_received', true, 20000::numeric,
-             (SELECT coalesce(sum(p.amount), 0) FROM payments p JOIN contracts c
-                ON c.workspace_id = p.workspace_id AND c.id = p.contract_id
-              WHERE p.workspace_id = %(ws)s AND c.owner_id = r.id AND p.currency = 'CNY'
-                AND p.voided_at IS NULL AND p.deleted_at IS NULL
-                AND p.received_on >= %(since)s::date AND p.received_on < %(start)s::date)),
-            ('new_customers', false, 3::numeric,
-             (SELECT count(*) FROM customers c WHERE c.workspace_id = %(ws)s
-                AND c.owner_id = r.id AND c.deleted_at IS NULL
-                AND c.created_at >= %(since)s AND c.created_at < %(start)s)),
-            ('follow_ups', false, 10::numeric,
-             (SELECT count(*) FROM activities a WHERE a.workspace_id = %(ws)s
-                AND a.author_id = r.id AND a.deleted_at IS NULL
-                AND a.occurred_at >= %(since)s AND a.occurred_at < %(start)s))
-          ) AS m(metric, money, floor, total)),
+          CROSS JOIN (VALUES ('won_amount', true, 20000::numeric),
+                             ('payments_received', true, 20000::numeric),
+                             ('new_customers', false, 3::numeric),
+                             ('follow_ups', false, 10::numeric)) AS m(metric, money, floor)
+          LEFT JOIN actual a ON a.id = r.id AND a.metric = m.metric),
         tree AS (
           SELECT id AS team_id, id AS member_team FROM teams WHERE workspace_id = %(ws)s
           UNION ALL

@@ -1,9 +1,10 @@
 """Every query of customer value: set-based, within the caller's analytics scope on
-customers (a rep: their own customers; a manager: the team subtree's; admins: all),
-narrowed by team/owner filters, never counting customers in the recycle bin.
+customers by their owner (a rep: their own customers; a manager: the team subtree's;
+admins: all), narrowed by team/owner filters, never counting customers in the recycle bin.
 
 Scores, tiers and purchase rhythm come from `customer_rfm` (as of the last run); Pareto,
-key accounts, cohorts and revenue read the purchases themselves, so they are live.
+key accounts, cohorts and revenue read purchases per customer and day (`purchase_days`)
+and per owner and day (`purchase_owner_days`), kept by triggers, so they are live.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Date,
     DateTime,
     Integer,
     Numeric,
     Row,
-    Select,
     Uuid,
     and_,
     any_,
@@ -34,7 +35,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    union_all,
+    true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,13 +43,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.analytics.filters import MODULE, narrowed
 from app.analytics.value.schemas import PurchaseSource, RfmSettingsIn
 from app.core.pagination import ListParams, PlainRow, SortSpec, paginate
-from app.core.principal import Principal, Scope
+from app.core.principal import Principal
 from app.core.scope import scope_condition
-from app.models.contracts import Contract
 from app.models.customer import Customer
-from app.models.customer_value import CustomerRfm, CustomerRfmChange, RfmRun
+from app.models.customer_value import (
+    CustomerRfm,
+    CustomerRfmChange,
+    PurchaseDay,
+    PurchaseOwnerDay,
+    RfmRun,
+)
 from app.models.orders import Order
-from app.models.receivables import Payment
 
 #: order statuses written into the SQL (not bound), as the order indexes are
 PURCHASED: ColumnElement[bool] = Order.status.in_(
@@ -65,23 +70,14 @@ class Who:
     owner_id: uuid.UUID | None = None
 
 
-def customers_of(who: Who, customer_id: Any) -> list[ColumnElement[bool]]:
-    """`customer_id` (a column referring to customers) names a live customer in scope.
-
-    With an all-data scope and no filter, only the recycle bin is excluded, by an anti-join
-    on the few deleted customers rather than a join with all of them."""
-    p = who.principal
-    filters = narrowed(Customer.owner_id, team_id=who.team_id, owner_id=who.owner_id)
-    # the outer statement may join customers itself: these subqueries keep their own
-    if p.scope(MODULE) is Scope.all and not filters:
-        binned = select(Customer.id).where(Customer.deleted_at.is_not(None)).correlate(None)
-        return [customer_id.not_in(binned)]
-    visible = (
-        select(Customer.id)
-        .where(scope_condition(Customer, p, MODULE), Customer.deleted_at.is_(None), *filters)
-        .correlate(None)
-    )
-    return [customer_id.in_(visible)]
+def purchased_of(who: Who) -> list[ColumnElement[bool]]:
+    """Purchase days (`purchase_days`) of live customers in scope: by the owner copied onto
+    each row (kept current by a trigger), so no join with the customers is needed."""
+    return [
+        PurchaseDay.live.is_(True),
+        scope_condition(PurchaseDay, who.principal, MODULE),
+        *narrowed(PurchaseDay.owner_id, team_id=who.team_id, owner_id=who.owner_id),
+    ]
 
 
 def scored_of(who: Who) -> list[ColumnElement[bool]]:
@@ -97,75 +93,43 @@ def scored_of(who: Who) -> list[ColumnElement[bool]]:
 
 def purchases(
     s: RfmSettingsIn,
-    zone: str,
     who: Who,
     *,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    since_day: date | None = None,
-    until_day: date | None = None,
+    since: date | None = None,
+    until: date | None = None,
     currency_only: bool = False,
 ) -> Any:
     """Purchases of customers in scope, per the settings' sources, as a subquery of
-    (customer_id, day, at_day, amount): `day` the purchase day in `zone`, `amount` in the
-    settings' currency (0 for others, or left out with `currency_only`). Bounds: orders by
-    time [since, until), payments by day [since_day, until_day)."""
-    parts: list[Select[Any]] = []
+    (customer_id, day, amount) with one row per customer, day (the workspace's calendar)
+    and currency: `amount` in the settings' currency (0 for others, or left out with
+    `currency_only`). Days in [since, until)."""
+    amounts: list[Any] = []
+    bought: list[ColumnElement[bool]] = []
     if PurchaseSource.orders in s.sources:
-        conds: list[ColumnElement[bool]] = [
-            Order.customer_id.is_not(None),
-            Order.deleted_at.is_(None),
-            PURCHASED,
-            *customers_of(who, Order.customer_id),
-        ]
-        if since is not None:
-            conds.append(Order.ordered_at >= since)
-        if until is not None:
-            conds.append(Order.ordered_at < until)
-        if currency_only:
-            conds.append(Order.currency == s.currency)
-        parts.append(
-            select(
-                Order.customer_id.label("customer_id"),
-                cast(func.timezone(zone, Order.ordered_at), Date).label("day"),
-                case((Order.currency == s.currency, Order.amount), else_=literal(0)).label(
-                    "amount"
-                ),
-            ).where(*conds)
-        )
+        amounts.append(PurchaseDay.orders_amount)
+        bought.append(PurchaseDay.orders > 0)
     if PurchaseSource.payments in s.sources:
-        conds = [
-            Payment.deleted_at.is_(None),
-            Payment.voided_at.is_(None),
-            Contract.deleted_at.is_(None),
-            *customers_of(who, Contract.customer_id),
-        ]
-        if since_day is not None:
-            conds.append(Payment.received_on >= since_day)
-        if until_day is not None:
-            conds.append(Payment.received_on < until_day)
-        if currency_only:
-            conds.append(Payment.currency == s.currency)
-        parts.append(
-            select(
-                Contract.customer_id.label("customer_id"),
-                Payment.received_on.label("day"),
-                case((Payment.currency == s.currency, Payment.amount), else_=literal(0)).label(
-                    "amount"
-                ),
-            )
-            .join(
-                Contract,
-                and_(
-                    Contract.workspace_id == Payment.workspace_id,
-                    Contract.id == Payment.contract_id,
-                ),
-            )
-            .where(*conds)
+        amounts.append(PurchaseDay.payments_amount)
+        bought.append(PurchaseDay.payments > 0)
+    amount = amounts[0] if len(amounts) == 1 else amounts[0] + amounts[1]
+    conds = [*purchased_of(who), or_(*bought)]
+    if since is not None:
+        conds.append(PurchaseDay.day >= since)
+    if until is not None:
+        conds.append(PurchaseDay.day < until)
+    if currency_only:
+        conds.append(PurchaseDay.currency == s.currency)
+    else:
+        amount = case((PurchaseDay.currency == s.currency, amount), else_=literal(0))
+    return (
+        select(
+            PurchaseDay.customer_id.label("customer_id"),
+            PurchaseDay.day.label("day"),
+            amount.label("amount"),
         )
-    if len(parts) == 1:
-        return parts[0].subquery("purchase")
-    return union_all(*parts).subquery("purchase")
+        .where(*conds)
+        .subquery("purchase")
+    )
 
 
 # --- runs and scores ---------------------------------------------------------------------
@@ -276,62 +240,86 @@ async def tier_counts(session: AsyncSession, who: Who) -> dict[str, tuple[int, D
 # --- Pareto and key accounts -------------------------------------------------------------
 
 
-def revenue_by_customer(
-    s: RfmSettingsIn,
-    zone: str,
-    who: Who,
-    bounds: tuple[datetime, datetime],
-    days: tuple[date, date],
-) -> Any:
-    """(customer_id, revenue, rank, cumulative, buyers, total) of the period's buyers, ranked
-    by revenue (largest first, then by id): one window pass over the grouped purchases."""
-    p = purchases(
-        s,
-        zone,
-        who,
-        since=bounds[0],
-        until=bounds[1],
-        since_day=days[0],
-        until_day=days[1],
-        currency_only=True,
-    )
+@dataclass(frozen=True)
+class Ranking:
+    """The period's buyers ranked by revenue: `ranked` (customer_id, revenue, rank,
+    cumulative) and `totals` (buyers, total), one row. Amounts are in cents (bigint): a
+    hundred thousand sums of numeric kept a state each and took half the time; `money()`
+    turns the few values shown back into the currency."""
+
+    ranked: Any
+    totals: Any
+
+
+def money(cents: Any) -> ColumnElement[Decimal]:
+    return cast(cast(cents, Numeric()) / 100, Numeric(20, 2))
+
+
+def revenue_by_customer(s: RfmSettingsIn, who: Who, days: tuple[date, date]) -> Ranking:
+    """The period's buyers ranked by revenue (largest first, then by id). The grouped
+    purchases are a CTE read twice (PostgreSQL materializes it once): by the window that
+    ranks them and by the totals, which are one aggregate rather than a window over all."""
+    p = purchases(s, who, since=days[0], until=days[1], currency_only=True)
+    # amounts have two decimals (numeric(20, 2)), so cents are exact
+    cents = func.sum(cast(p.c.amount * 100, BigInteger))
     per_customer = (
-        select(p.c.customer_id, func.sum(p.c.amount).label("revenue"))
+        select(p.c.customer_id, cast(cents, BigInteger).label("revenue"))
         .group_by(p.c.customer_id)
-        .having(func.sum(p.c.amount) > 0)
-        .subquery("per_customer")
+        .having(cents > 0)
+        .cte("per_customer")
     )
     order = (per_customer.c.revenue.desc(), per_customer.c.customer_id)
-    return select(
+    ranked = select(
         per_customer.c.customer_id,
         per_customer.c.revenue,
-        func.row_number().over(order_by=order).label("rank"),
+        # the same frame as the running sum, so both are one window pass over one sort
+        func.row_number().over(order_by=order, rows=(None, 0)).label("rank"),
         func.sum(per_customer.c.revenue).over(order_by=order, rows=(None, 0)).label("cumulative"),
-        func.count().over().label("buyers"),
-        func.sum(per_customer.c.revenue).over().label("total"),
     ).subquery("ranked")
+    totals = select(
+        func.count().label("buyers"),
+        func.coalesce(func.sum(per_customer.c.revenue), 0).label("total"),
+    ).subquery("totals")
+    return Ranking(ranked, totals)
 
 
 async def pareto_points(
-    session: AsyncSession, ranked: Any, top_percent: int
+    session: AsyncSession, ranking: Ranking, top_percent: int
 ) -> tuple[int, Decimal, list[tuple[int, Decimal]], Decimal]:
     """(buyers, total, [(percent, cumulative revenue at that share of buyers)], head amount):
-    the curve at 5 % steps and the head at ceil(buyers × top_percent / 100), in one pass."""
+    the curve at 5 % steps and the head at ceil(buyers × top_percent / 100). The ranks
+    wanted are computed from the totals first, so finding them is a hash join."""
+    ranked, totals = ranking.ranked, ranking.totals
     shares = sorted({*range(5, 101, 5), top_percent})
     pct = func.unnest(literal(shares, ARRAY(Integer()))).table_valued("value").render_derived("pct")
     # ceil(buyers × pct / 100) in integers, so 25 % of 4 buyers is exactly one
-    at = (ranked.c.buyers * pct.c.value + 99) // 100
+    wanted = (
+        select(
+            pct.c.value.label("share"),
+            ((totals.c.buyers * pct.c.value + 99) // 100).label("at"),
+            totals.c.buyers,
+            totals.c.total,
+        )
+        .select_from(totals)
+        .join(pct, true())
+        .subquery("wanted")
+    )
     rows = (
         await session.execute(
-            select(pct.c.value, ranked.c.cumulative, ranked.c.buyers, ranked.c.total)
+            select(
+                wanted.c.share,
+                money(ranked.c.cumulative).label("cumulative"),
+                wanted.c.buyers,
+                money(wanted.c.total).label("total"),
+            )
             .select_from(ranked)
-            .join(pct, ranked.c.rank == at)
-            .order_by(pct.c.value)
+            .join(wanted, ranked.c.rank == wanted.c.at)
+            .order_by(wanted.c.share)
         )
     ).all()
     if not rows:
         return 0, Decimal(0), [], Decimal(0)
-    at_share = {int(r.value): Decimal(r.cumulative) for r in rows}
+    at_share = {int(r.share): Decimal(r.cumulative) for r in rows}
     return (
         int(rows[0].buyers),
         Decimal(rows[0].total),
@@ -341,23 +329,25 @@ async def pareto_points(
 
 
 async def key_accounts_page(
-    session: AsyncSession, ranked: Any, top_percent: int, params: ListParams
+    session: AsyncSession, ranking: Ranking, top_percent: int, params: ListParams
 ) -> tuple[Sequence[PlainRow], str | None, bool]:
     """The head of the Pareto ranking (ceil(buyers × top_percent / 100) customers), largest
     first, with the customer's name, owner and tier."""
-    head_size = (ranked.c.buyers * top_percent + 99) // 100
+    ranked, totals = ranking.ranked, ranking.totals
+    head_size = (totals.c.buyers * top_percent + 99) // 100
     stmt = (
         select(
             ranked.c.customer_id,
             Customer.name,
             Customer.owner_id,
             ranked.c.rank,
-            ranked.c.revenue,
-            ranked.c.cumulative,
-            ranked.c.total,
+            money(ranked.c.revenue).label("revenue"),
+            money(ranked.c.cumulative).label("cumulative"),
+            money(totals.c.total).label("total"),
             CustomerRfm.tier,
         )
         .select_from(ranked)
+        .join(totals, true())
         .join(Customer, Customer.id == ranked.c.customer_id)
         .outerjoin(CustomerRfm, CustomerRfm.customer_id == ranked.c.customer_id)
         .where(ranked.c.rank <= head_size)
@@ -427,7 +417,7 @@ async def churn_page(
 
 
 async def cohort_counts(
-    session: AsyncSession, s: RfmSettingsIn, zone: str, who: Who, first: date, last: date
+    session: AsyncSession, s: RfmSettingsIn, who: Who, first: date, last: date
 ) -> tuple[dict[date, int], dict[tuple[date, int], int]]:
     """Customers per first-purchase month in [first, last] (month starts), and per (cohort,
     k = 1..12) how many of them bought in the k-th month after it.
@@ -435,7 +425,7 @@ async def cohort_counts(
     One statement, one pass over the purchases: the months each customer bought in, the
     first of them, then the months 0..12 after it counted per cohort (k = 0 is the cohort's
     size, since every customer bought in its first month)."""
-    p = purchases(s, zone, who)
+    p = purchases(s, who)
     month = cast(func.date_trunc("month", cast(p.c.day, DateTime())), Date)
     months = select(p.c.customer_id, month.label("month")).distinct().cte("months")
     firsts = (
@@ -474,48 +464,36 @@ async def revenue_buckets(
     session: AsyncSession,
     who: Who,
     currency: str,
-    zone: str,
     granularity: str,
-    bounds: tuple[datetime, datetime],
     days: tuple[date, date],
 ) -> tuple[dict[date, Decimal], dict[date, Decimal]]:
-    """Orders (paid, shipped, completed; by order time) and payments received (by day) in
-    `currency`, summed per bucket start (`granularity` = day, week or month)."""
-    order_day = func.timezone(zone, Order.ordered_at)
-    order_bucket = cast(func.date_trunc(granularity, order_day), Date).label("bucket")
-    orders = await session.execute(
-        select(order_bucket, func.sum(Order.amount))
-        .where(
-            Order.customer_id.is_not(None),
-            Order.deleted_at.is_(None),
-            PURCHASED,
-            Order.currency == currency,
-            Order.ordered_at >= bounds[0],
-            Order.ordered_at < bounds[1],
-            *customers_of(who, Order.customer_id),
-        )
-        .group_by(order_bucket)
-    )
-    pay_day = cast(Payment.received_on, DateTime())
-    pay_bucket = cast(func.date_trunc(granularity, pay_day), Date).label("bucket")
-    payments = await session.execute(
-        select(pay_bucket, func.sum(Payment.amount))
-        .join(
-            Contract,
-            and_(Contract.workspace_id == Payment.workspace_id, Contract.id == Payment.contract_id),
+    """Orders (paid, shipped, completed; by order day) and payments received (by day) in
+    `currency`, summed per bucket start (`granularity` = day, week or month), from the
+    per-owner day totals of live customers (`purchase_owner_days`)."""
+    t = PurchaseOwnerDay
+    bucket = cast(func.date_trunc(granularity, cast(t.day, DateTime())), Date).label("bucket")
+    rows = await session.execute(
+        select(
+            bucket,
+            func.sum(t.orders_amount),
+            func.sum(t.orders),
+            func.sum(t.payments_amount),
+            func.sum(t.payments),
         )
         .where(
-            Payment.deleted_at.is_(None),
-            Payment.voided_at.is_(None),
-            Contract.deleted_at.is_(None),
-            Payment.currency == currency,
-            Payment.received_on >= days[0],
-            Payment.received_on < days[1],
-            *customers_of(who, Contract.customer_id),
+            t.currency == currency,
+            t.day >= days[0],
+            t.day < days[1],
+            scope_condition(t, who.principal, MODULE),
+            *narrowed(t.owner_id, team_id=who.team_id, owner_id=who.owner_id),
         )
-        .group_by(pay_bucket)
+        .group_by(bucket)
     )
-    return (
-        {bucket: amount for bucket, amount in orders.all()},
-        {bucket: amount for bucket, amount in payments.all()},
-    )
+    orders: dict[date, Decimal] = {}
+    payments: dict[date, Decimal] = {}
+    for start, orders_amount, order_count, payments_amount, payment_count in rows.all():
+        if order_count:
+            orders[start] = orders_amount
+        if payment_count:
+            payments[start] = payments_amount
+    return orders, payments

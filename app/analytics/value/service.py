@@ -345,14 +345,13 @@ async def distribution(ctx: Ctx, who: Who) -> schemas.RfmDistribution:
 # --- Pareto and key accounts -------------------------------------------------------------
 
 
-async def _ranked(ctx: Ctx, period: Period, currency: str | None, who: Who) -> tuple[Any, str]:
+async def _ranked(
+    ctx: Ctx, period: Period, currency: str | None, who: Who
+) -> tuple[repo.Ranking, str]:
     s = await load_settings(ctx.session)
     if currency is not None:
         s = s.model_copy(update={"currency": currency})
-    zone = await clock.workspace_zone(ctx.session)
-    ranked = repo.revenue_by_customer(
-        s, zone.key, who, period.bounds(zone), (period.start, period.end)
-    )
+    ranked = repo.revenue_by_customer(s, who, (period.start, period.end))
     return ranked, s.currency
 
 
@@ -481,7 +480,7 @@ async def cohorts(ctx: Ctx, first: Period, last: Period, who: Who) -> schemas.Co
     s = await load_settings(ctx.session)
     zone = await clock.workspace_zone(ctx.session)
     today = clock.utcnow().astimezone(zone).date()
-    sizes, kept = await repo.cohort_counts(ctx.session, s, zone.key, who, first.start, last.start)
+    sizes, kept = await repo.cohort_counts(ctx.session, s, who, first.start, last.start)
     out = []
     for month in months:
         size = sizes.get(month.start, 0)
@@ -514,15 +513,8 @@ async def revenue(
     who: Who,
 ) -> schemas.Revenue:
     cur = currency or (await load_settings(ctx.session)).currency
-    zone = await clock.workspace_zone(ctx.session)
     orders, payments = await repo.revenue_buckets(
-        ctx.session,
-        who,
-        cur,
-        zone.key,
-        granularity.value,
-        period.bounds(zone),
-        (period.start, period.end),
+        ctx.session, who, cur, granularity.value, (period.start, period.end)
     )
     buckets = []
     bucket = period_containing(_BUCKET_KIND[granularity], period.start)
