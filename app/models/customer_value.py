@@ -184,6 +184,18 @@ class PurchaseSums:
     payments: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
+#: what the value analytics read of a purchase day: its indexes serve them index-only
+_PURCHASE_DAY_COLUMNS = [
+    "customer_id",
+    "currency",
+    "live",
+    "orders_amount",
+    "orders",
+    "payments_amount",
+    "payments",
+]
+
+
 class PurchaseDay(PurchaseSums, WorkspaceMixin, Base):
     """What a customer bought on one calendar day of the workspace, per currency: orders
     (paid, shipped, completed; by order time) and payments received (not voided, on live
@@ -205,15 +217,7 @@ class PurchaseDay(PurchaseSums, WorkspaceMixin, Base):
             "ix_purchase_days_workspace_id_day",
             "workspace_id",
             "day",
-            postgresql_include=[
-                "customer_id",
-                "currency",
-                "live",
-                "orders_amount",
-                "orders",
-                "payments_amount",
-                "payments",
-            ],
+            postgresql_include=_PURCHASE_DAY_COLUMNS,
         ),
         # a period for an owner or a team's owners: index-only
         Index(
@@ -221,15 +225,7 @@ class PurchaseDay(PurchaseSums, WorkspaceMixin, Base):
             "workspace_id",
             "owner_id",
             "day",
-            postgresql_include=[
-                "customer_id",
-                "currency",
-                "live",
-                "orders_amount",
-                "orders",
-                "payments_amount",
-                "payments",
-            ],
+            postgresql_include=_PURCHASE_DAY_COLUMNS,
         ),
     )
     __scope_module__ = "analytics"

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Index,
     Integer,
     Numeric,
+    SmallInteger,
     String,
     Text,
     func,
@@ -248,6 +249,10 @@ class Opportunity(TenantEntity, Base):
     probability: Mapped[int] = mapped_column(Integer, nullable=False)
     #: true once someone set the probability by hand; otherwise it follows the stage
     probability_manual: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    #: the furthest position among its pipeline's open stages the deal ever stayed in (null:
+    #: none); kept by triggers on the stage history (migration `funnel_reach`), read by the
+    #: funnel, never written by the app
+    reached_position: Mapped[int | None] = mapped_column(SmallInteger)
     #: when the deal entered its current stage (rotting clock, time in stage)
     stage_entered_at: Mapped[datetime] = mapped_column(nullable=False, server_default=func.now())
     owner_id: Mapped[uuid.UUID | None] = mapped_column()
@@ -290,6 +295,13 @@ Index(
     Opportunity.won_at,
     postgresql_include=[*_DEAL_COLUMNS, "created_at", "campaign_id"],
     postgresql_where=text("status = 'won' AND deleted_at IS NULL"),
+)
+Index(
+    "ix_opportunities_created_live",
+    Opportunity.workspace_id,
+    Opportunity.created_at,
+    postgresql_include=["owner_id", "pipeline_id", "status", "stage_id", "reached_position"],
+    postgresql_where=text("deleted_at IS NULL"),
 )
 Index(
     "ix_opportunities_lost_at",

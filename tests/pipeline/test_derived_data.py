@@ -230,3 +230,86 @@ async def test_installments_carry_their_contracts_values(session, tenant, owner_
         (str(heir.id), "USD", "900.00")
     ]
     assert Decimal(aging["totals"][0]["total"]) == Decimal("900.00")
+
+
+FRESH_REACH = """
+    SELECT d.id, d.reached_position,
+           max(s.position) FILTER (WHERE s.kind = 'open' AND s.pipeline_id = d.pipeline_id)
+      FROM opportunities d
+      LEFT JOIN opportunity_stage_history h
+             ON h.workspace_id = d.workspace_id AND h.opportunity_id = d.id
+      LEFT JOIN pipeline_stages s ON s.workspace_id = h.workspace_id AND s.id = h.stage_id
+     WHERE d.workspace_id = :ws
+     GROUP BY d.id, d.reached_position
+"""
+
+
+async def assert_reach_exact(session, workspace_id) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """Every deal's kept furthest open position equals the one its stays give."""
+    await use(session, workspace_id)
+    rows = (await session.execute(text(FRESH_REACH), {"ws": workspace_id})).all()
+    assert [(r[0], r[1]) for r in rows] == [(r[0], r[2]) for r in rows]
+    return {str(r[0]): r[1] for r in rows}
+
+
+async def test_each_deal_keeps_the_furthest_open_stage_it_reached(
+    session, tenant, owner_client, pipeline
+) -> None:
+    rep = await create_user(session, tenant.id, role="sales")
+    buyer = await make_customer(session, tenant, rep, "苏州工业园精密")
+    first = stage(pipeline, "Initial contact")
+    quote = stage(pipeline, "Proposal & quote")
+    d1 = await new_deal(owner_client, buyer, owner_id=str(rep.id))
+    d2 = await new_deal(owner_client, buyer, owner_id=str(rep.id))
+    reach = await assert_reach_exact(session, tenant.id)
+    assert reach[d1["id"]] == reach[d2["id"]] is not None
+
+    # moving forward raises it; moving back or closing keeps the furthest
+    r = await owner_client.post(f"{API}/opportunities/{d1['id']}/move", json={"stage_id": quote})
+    assert r.status_code == 200, r.text
+    r = await owner_client.post(f"{API}/opportunities/{d1['id']}/move", json={"stage_id": first})
+    assert r.status_code == 200, r.text
+    r = await owner_client.post(f"{API}/opportunities/{d2['id']}/win", json={})
+    assert r.status_code == 200, r.text
+    reach = await assert_reach_exact(session, tenant.id)
+    assert reach[d1["id"]] > reach[d2["id"]]
+
+    # stages reordered: the positions follow; a stage that stops being open no longer counts
+    await use(session, tenant.id)
+    await session.execute(
+        text("UPDATE pipeline_stages SET position = position + 10 WHERE id = :s"), {"s": first}
+    )
+    reach = await assert_reach_exact(session, tenant.id)
+    assert reach[d2["id"]] >= 10
+    await session.execute(
+        text("UPDATE pipeline_stages SET kind = 'lost' WHERE id = :s"), {"s": quote}
+    )
+    await assert_reach_exact(session, tenant.id)
+
+    # a deal moved to another pipeline counts only that pipeline's stages
+    other = await session.scalar(
+        text(
+            "INSERT INTO pipelines (workspace_id, id, name, is_default, position, version,"
+            " created_at, updated_at) VALUES (:ws, gen_random_uuid(), '大客户 Key', false, 9,"
+            " 1, now(), now()) RETURNING id"
+        ),
+        {"ws": tenant.id},
+    )
+    await session.execute(
+        text("UPDATE opportunities SET pipeline_id = :p WHERE id = :d"),
+        {"p": other, "d": d1["id"]},
+    )
+    assert (await assert_reach_exact(session, tenant.id))[d1["id"]] is None
+
+    # stays deleted outside the app, and a rebuild from scratch finds nothing to correct
+    await session.execute(
+        text("DELETE FROM opportunity_stage_history WHERE opportunity_id = :d"), {"d": d2["id"]}
+    )
+    assert (await assert_reach_exact(session, tenant.id))[d2["id"]] is None
+    before = await assert_reach_exact(session, tenant.id)
+    await session.execute(
+        text("UPDATE opportunities SET reached_position = 99 WHERE workspace_id = :ws"),
+        {"ws": tenant.id},
+    )
+    await session.execute(text("SELECT rapport_rebuild_derived(:ws)"), {"ws": tenant.id})
+    assert await assert_reach_exact(session, tenant.id) == before

@@ -138,39 +138,22 @@ async def funnel_reach(
     a deal never seen in an open stage (created straight into a closed one) still entered
     the first.
 
-    The stays are the open stages' history since `start`, which the planner can read in
-    one pass (`ix_opportunity_stage_history_funnel`) and join to the cohort by hash rather
-    than probe once per deal: a stay never begins before its deal was created (history
-    rows are written when a deal is created and each time it moves), so no stay of the
-    cohort is earlier.
+    Each deal carries that position (`reached_position`, kept by triggers on the stage
+    history against the pipeline's current stages), so the cohort is grouped straight
+    from `ix_opportunities_created_live`, which covers it.
     """
     first, last = min(open_positions.values()), max(open_positions.values())
-    position = case(
-        {stage_id: literal(p) for stage_id, p in open_positions.items()},
-        value=OpportunityStageVisit.stage_id,
-    )
     per_deal = (
         select(
             Opportunity.status.label("status"),
             Opportunity.stage_id.label("stage_id"),
-            func.max(position).label("furthest"),
-        )
-        .select_from(Opportunity)
-        .outerjoin(
-            OpportunityStageVisit,
-            and_(
-                OpportunityStageVisit.workspace_id == Opportunity.workspace_id,
-                OpportunityStageVisit.opportunity_id == Opportunity.id,
-                OpportunityStageVisit.stage_id.in_(list(open_positions)),
-                OpportunityStageVisit.entered_at >= start,
-            ),
+            Opportunity.reached_position.label("furthest"),
         )
         .where(
             *deal_conditions(principal, f),
             Opportunity.created_at >= start,
             Opportunity.created_at < end,
         )
-        .group_by(Opportunity.id, Opportunity.status, Opportunity.stage_id)
         .subquery("per_deal")
     )
     reached = case(

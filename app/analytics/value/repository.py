@@ -23,7 +23,6 @@ from sqlalchemy import (
     DateTime,
     Integer,
     Numeric,
-    Row,
     Uuid,
     and_,
     any_,
@@ -36,6 +35,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    tuple_,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -207,34 +207,47 @@ async def history_page(
 # --- distribution ------------------------------------------------------------------------
 
 
-async def cube(session: AsyncSession, who: Who) -> Sequence[Row[Any]]:
-    return (
-        await session.execute(
-            select(
-                CustomerRfm.r,
-                CustomerRfm.f,
-                CustomerRfm.m,
-                func.count().label("customers"),
-                func.coalesce(func.sum(CustomerRfm.amount), 0).label("amount"),
-            )
-            .where(*scored_of(who))
-            .group_by(CustomerRfm.r, CustomerRfm.f, CustomerRfm.m)
-            .order_by(CustomerRfm.r.desc(), CustomerRfm.f.desc(), CustomerRfm.m.desc())
-        )
-    ).all()
+@dataclass(frozen=True)
+class CubeCell:
+    r: int
+    f: int
+    m: int
+    customers: int
+    amount: Decimal
 
 
-async def tier_counts(session: AsyncSession, who: Who) -> dict[str, tuple[int, Decimal]]:
+async def distribution(
+    session: AsyncSession, who: Who
+) -> tuple[list[CubeCell], dict[str, tuple[int, Decimal]]]:
+    """The R×F×M cube (best cells first) and the count and amount per tier, in one pass
+    over the scores (GROUPING SETS: a hundred thousand scores of a team read once)."""
+    by_cell = func.grouping(CustomerRfm.tier)
     rows = await session.execute(
         select(
+            by_cell.label("by_cell"),
+            CustomerRfm.r,
+            CustomerRfm.f,
+            CustomerRfm.m,
             CustomerRfm.tier,
-            func.count(),
-            func.coalesce(func.sum(CustomerRfm.amount), 0),
+            func.count().label("customers"),
+            func.coalesce(func.sum(CustomerRfm.amount), 0).label("amount"),
         )
         .where(*scored_of(who))
-        .group_by(CustomerRfm.tier)
+        .group_by(
+            func.grouping_sets(
+                tuple_(CustomerRfm.r, CustomerRfm.f, CustomerRfm.m), tuple_(CustomerRfm.tier)
+            )
+        )
     )
-    return {tier: (count, amount) for tier, count, amount in rows.all()}
+    cells: list[CubeCell] = []
+    tiers: dict[str, tuple[int, Decimal]] = {}
+    for row in rows.all():
+        if row.by_cell:
+            cells.append(CubeCell(row.r, row.f, row.m, row.customers, row.amount))
+        else:
+            tiers[row.tier] = (row.customers, row.amount)
+    cells.sort(key=lambda c: (c.r, c.f, c.m), reverse=True)
+    return cells, tiers
 
 
 # --- Pareto and key accounts -------------------------------------------------------------

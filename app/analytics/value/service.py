@@ -312,8 +312,7 @@ async def history(
 async def distribution(ctx: Ctx, who: Who) -> schemas.RfmDistribution:
     s = await load_settings(ctx.session)
     last = await repo.last_success(ctx.session)
-    cells = await repo.cube(ctx.session, who)
-    counts = await repo.tier_counts(ctx.session, who)
+    cells, counts = await repo.distribution(ctx.session, who)
     low, high = scoring.score_range(s)
     return schemas.RfmDistribution(
         computed_at=last.finished_at if last else None,
