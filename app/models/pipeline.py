@@ -16,13 +16,13 @@ from sqlalchemy import (
     Index,
     Integer,
     Numeric,
-    SmallInteger,
     String,
     Text,
+    Uuid,
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Base, IdMixin, TenantEntity, WorkspaceMixin, tenant_fk
@@ -249,10 +249,11 @@ class Opportunity(TenantEntity, Base):
     probability: Mapped[int] = mapped_column(Integer, nullable=False)
     #: true once someone set the probability by hand; otherwise it follows the stage
     probability_manual: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    #: the furthest position among its pipeline's open stages the deal ever stayed in (null:
-    #: none); kept by triggers on the stage history (migration `funnel_reach`), read by the
-    #: funnel, never written by the app
-    reached_position: Mapped[int | None] = mapped_column(SmallInteger)
+    #: the stages the deal has ever been in (id order); added to by a trigger whenever the
+    #: stage changes (migration `funnel_reach`), read by the funnel, never set by the app
+    visited_stages: Mapped[list[uuid.UUID]] = mapped_column(
+        ARRAY(Uuid()), nullable=False, server_default=text("'{}'")
+    )
     #: when the deal entered its current stage (rotting clock, time in stage)
     stage_entered_at: Mapped[datetime] = mapped_column(nullable=False, server_default=func.now())
     owner_id: Mapped[uuid.UUID | None] = mapped_column()
@@ -300,7 +301,7 @@ Index(
     "ix_opportunities_created_live",
     Opportunity.workspace_id,
     Opportunity.created_at,
-    postgresql_include=["owner_id", "pipeline_id", "status", "stage_id", "reached_position"],
+    postgresql_include=["owner_id", "pipeline_id", "status", "stage_id", "visited_stages"],
     postgresql_where=text("deleted_at IS NULL"),
 )
 Index(

@@ -1,13 +1,22 @@
-"""each deal's furthest open stage, kept by triggers, and a covering index for the funnel
+"""the stages each deal has been in, kept by a trigger, and a covering index for the funnel
 
 The funnel counts, for a creation cohort, how far each deal got: the furthest position
 among the open stages of its pipeline it ever stayed in. At 300k deals that meant grouping
-a quarter's stage history per deal on every request (0.35-0.5 s p95). The position is now
-a column of the deal (`reached_position`, null when it never stayed in an open stage),
-kept like ADR 8's derived data: a statement trigger on the stage history recomputes the
-deals it touched, a deal moved to another pipeline is recomputed, and a change of a
-stage's position or kind recomputes its pipeline's deals. `rapport_rebuild_derived` also
-rebuilds it. The cohort is then read from one covering index.
+a quarter's stage history per deal on every request (0.35-0.5 s p95). Each deal now
+carries the set of stages it has been in (`visited_stages`, in id order), set by a BEFORE
+row trigger on opportunities whenever a deal is created or its stage changes — the same
+events that write its stage history — so no second write of the deal is needed. The
+funnel maps the set through the pipeline's current stages when it runs, so reordering
+stages or moving a deal to another pipeline changes nothing stored.
+
+History written apart from a stage change (backdated stays, repairs, deletions) is
+followed by a statement trigger on the history that recomputes those deals from it; after
+an ordinary move the set is already right and the deal is not written again. (A first
+version kept the set only from the history, writing each moved deal a second time: that
+re-ran the deal's foreign-key checks and deadlocked a stage deletion against concurrent
+moves. Storing the furthest position instead would rewrite a pipeline's deals on every
+reorder.) `rapport_rebuild_derived` rebuilds the set from the history (bulk loads bypass
+triggers). The cohort is read from one covering index.
 
 Revision ID: f5e6f7a8b9c0
 Revises: f4d5e6f7a8b9
@@ -20,65 +29,77 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "f5e6f7a8b9c0"
 down_revision: str | None = "f4d5e6f7a8b9"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-#: the furthest open position of the deals `d` (which the caller narrows)
-_REACH = """
-      UPDATE opportunities o SET reached_position = x.p
+#: every deal's stages, from its history (id order)
+_VISITS = """
+      UPDATE opportunities o SET visited_stages = x.v
         FROM (SELECT d.id,
-                     max(s.position) FILTER (WHERE s.kind = 'open'
-                                               AND s.pipeline_id = d.pipeline_id) AS p
+                     coalesce(array_agg(DISTINCT h.stage_id ORDER BY h.stage_id)
+                              FILTER (WHERE h.stage_id IS NOT NULL), '{{}}') AS v
                 FROM opportunities d
                 LEFT JOIN opportunity_stage_history h
                        ON h.workspace_id = d.workspace_id AND h.opportunity_id = d.id
-                LEFT JOIN pipeline_stages s
-                       ON s.workspace_id = h.workspace_id AND s.id = h.stage_id
                WHERE d.workspace_id = ws AND {which}
                GROUP BY d.id) x
-       WHERE o.workspace_id = ws AND o.id = x.id AND o.reached_position IS DISTINCT FROM x.p;
+       WHERE o.workspace_id = ws AND o.id = x.id AND o.visited_stages IS DISTINCT FROM x.v;
 """
 
 
 def upgrade() -> None:
     op.execute("SET LOCAL lock_timeout = '5s'")
-    op.add_column("opportunities", sa.Column("reached_position", sa.SmallInteger(), nullable=True))
+    op.add_column(
+        "opportunities",
+        sa.Column(
+            "visited_stages",
+            postgresql.ARRAY(sa.Uuid()),
+            server_default=sa.text("'{}'"),
+            nullable=False,
+        ),
+    )
     op.execute(f"""
-        CREATE FUNCTION rapport_deal_reach(ws uuid, ids uuid[], pipeline uuid) RETURNS void
+        CREATE FUNCTION rapport_deal_visits(ws uuid, ids uuid[]) RETURNS void
         LANGUAGE plpgsql AS $$
         BEGIN
-          -- a few deals (their stays changed) or every deal of a pipeline, or of the workspace
+          -- a few deals (their history changed), or every deal of the workspace
           IF ids IS NOT NULL THEN
-            {_REACH.format(which="d.id = ANY(ids)")}
+            {_VISITS.format(which="d.id = ANY(ids)")}
           ELSE
-            {_REACH.format(which="(pipeline IS NULL OR d.pipeline_id = pipeline)")}
+            {_VISITS.format(which="true")}
           END IF;
         END $$
     """)
+    # history written apart from a stage change (backdated stays, repairs, deletions):
+    # the deals concerned are recomputed; after an ordinary move or creation the set is
+    # already right (the BEFORE trigger below), so the deal is not written a second time
     op.execute("""
-        CREATE FUNCTION rapport_deal_reach_history() RETURNS trigger
+        CREATE FUNCTION rapport_deal_visits_history() RETURNS trigger
         LANGUAGE plpgsql AS $$
         DECLARE r record;
         BEGIN
           IF TG_OP = 'INSERT' THEN
             FOR r IN SELECT workspace_id, array_agg(DISTINCT opportunity_id) AS ids
                        FROM new_rows GROUP BY workspace_id LOOP
-              PERFORM rapport_deal_reach(r.workspace_id, r.ids, NULL);
+              PERFORM rapport_deal_visits(r.workspace_id, r.ids);
             END LOOP;
           ELSIF TG_OP = 'DELETE' THEN
             FOR r IN SELECT workspace_id, array_agg(DISTINCT opportunity_id) AS ids
                        FROM old_rows GROUP BY workspace_id LOOP
-              PERFORM rapport_deal_reach(r.workspace_id, r.ids, NULL);
+              PERFORM rapport_deal_visits(r.workspace_id, r.ids);
             END LOOP;
           ELSE
-            FOR r IN SELECT workspace_id, array_agg(DISTINCT opportunity_id) AS ids
-                       FROM (SELECT workspace_id, opportunity_id FROM new_rows
-                             UNION SELECT workspace_id, opportunity_id FROM old_rows) c
-                      GROUP BY workspace_id LOOP
-              PERFORM rapport_deal_reach(r.workspace_id, r.ids, NULL);
+            FOR r IN SELECT n.workspace_id, array_agg(DISTINCT n.opportunity_id) AS ids
+                       FROM new_rows n JOIN old_rows o
+                         ON o.workspace_id = n.workspace_id AND o.id = n.id
+                      WHERE (o.opportunity_id, o.stage_id)
+                            IS DISTINCT FROM (n.opportunity_id, n.stage_id)
+                      GROUP BY n.workspace_id LOOP
+              PERFORM rapport_deal_visits(r.workspace_id, r.ids);
             END LOOP;
           END IF;
           RETURN NULL;
@@ -90,43 +111,26 @@ def upgrade() -> None:
         ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
     ):
         op.execute(
-            f"CREATE TRIGGER deal_reach_{event.lower()} AFTER {event} "
+            f"CREATE TRIGGER deal_visits_{event.lower()} AFTER {event} "
             f"ON opportunity_stage_history REFERENCING {refs} FOR EACH STATEMENT "
-            "EXECUTE FUNCTION rapport_deal_reach_history()"
+            "EXECUTE FUNCTION rapport_deal_visits_history()"
         )
     op.execute("""
-        CREATE FUNCTION rapport_deal_reach_moved() RETURNS trigger
+        CREATE FUNCTION rapport_deal_visits_stage() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
-          PERFORM rapport_deal_reach(NEW.workspace_id, ARRAY[NEW.id], NULL);
-          RETURN NULL;
-        END $$
-    """)
-    op.execute("""
-        CREATE TRIGGER deal_reach_pipeline AFTER UPDATE OF pipeline_id ON opportunities
-        FOR EACH ROW WHEN (OLD.pipeline_id IS DISTINCT FROM NEW.pipeline_id)
-        EXECUTE FUNCTION rapport_deal_reach_moved()
-    """)
-    op.execute("""
-        CREATE FUNCTION rapport_deal_reach_stages() RETURNS trigger
-        LANGUAGE plpgsql AS $$
-        DECLARE r record;
-        BEGIN
-          FOR r IN SELECT DISTINCT n.workspace_id, n.pipeline_id
-                     FROM new_rows n JOIN old_rows o
-                       ON o.workspace_id = n.workspace_id AND o.id = n.id
-                    WHERE (o.position, o.kind) IS DISTINCT FROM (n.position, n.kind) LOOP
-            PERFORM rapport_deal_reach(r.workspace_id, NULL, r.pipeline_id);
-          END LOOP;
-          RETURN NULL;
+          IF NOT NEW.stage_id = ANY(NEW.visited_stages) THEN
+            NEW.visited_stages := ARRAY(
+              SELECT DISTINCT s FROM unnest(NEW.visited_stages || NEW.stage_id) AS s ORDER BY s);
+          END IF;
+          RETURN NEW;
         END $$
     """)
     op.execute(
-        "CREATE TRIGGER deal_reach_stages AFTER UPDATE ON pipeline_stages "
-        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT "
-        "EXECUTE FUNCTION rapport_deal_reach_stages()"
+        "CREATE TRIGGER deal_visits BEFORE INSERT OR UPDATE OF stage_id ON opportunities "
+        "FOR EACH ROW EXECUTE FUNCTION rapport_deal_visits_stage()"
     )
-    # bulk loads call rapport_rebuild_derived: it rebuilds the reach too
+    # bulk loads call rapport_rebuild_derived: it rebuilds the visited stages too
     op.execute(
         "ALTER FUNCTION rapport_rebuild_derived(uuid) RENAME TO rapport_rebuild_derived_values"
     )
@@ -137,7 +141,7 @@ def upgrade() -> None:
         BEGIN
           PERFORM rapport_rebuild_derived_values(ws);
           PERFORM set_config('app.workspace_id', ws::text, true);
-          PERFORM rapport_deal_reach(ws, NULL, NULL);
+          PERFORM rapport_deal_visits(ws, NULL);
           PERFORM set_config('app.workspace_id', coalesce(caller, ''), true);
         END $$
     """)
@@ -146,7 +150,7 @@ def upgrade() -> None:
         BEGIN
           FOR w IN SELECT id FROM rapport_workspace_ids() LOOP
             PERFORM set_config('app.workspace_id', w::text, true);
-            PERFORM rapport_deal_reach(w, NULL, NULL);
+            PERFORM rapport_deal_visits(w, NULL);
           END LOOP;
         END $$
     """)
@@ -154,7 +158,7 @@ def upgrade() -> None:
         "ix_opportunities_created_live",
         "opportunities",
         ["workspace_id", "created_at"],
-        postgresql_include=["owner_id", "pipeline_id", "status", "stage_id", "reached_position"],
+        postgresql_include=["owner_id", "pipeline_id", "status", "stage_id", "visited_stages"],
         postgresql_where=sa.text("deleted_at IS NULL"),
     )
 
@@ -170,12 +174,10 @@ def downgrade() -> None:
     op.execute(
         "ALTER FUNCTION rapport_rebuild_derived_values(uuid) RENAME TO rapport_rebuild_derived"
     )
-    op.execute("DROP TRIGGER deal_reach_stages ON pipeline_stages")
-    op.execute("DROP FUNCTION rapport_deal_reach_stages()")
-    op.execute("DROP TRIGGER deal_reach_pipeline ON opportunities")
-    op.execute("DROP FUNCTION rapport_deal_reach_moved()")
+    op.execute("DROP TRIGGER deal_visits ON opportunities")
+    op.execute("DROP FUNCTION rapport_deal_visits_stage()")
     for event in ("insert", "delete", "update"):
-        op.execute(f"DROP TRIGGER deal_reach_{event} ON opportunity_stage_history")
-    op.execute("DROP FUNCTION rapport_deal_reach_history()")
-    op.execute("DROP FUNCTION rapport_deal_reach(uuid, uuid[], uuid)")
-    op.drop_column("opportunities", "reached_position")
+        op.execute(f"DROP TRIGGER deal_visits_{event} ON opportunity_stage_history")
+    op.execute("DROP FUNCTION rapport_deal_visits_history()")
+    op.execute("DROP FUNCTION rapport_deal_visits(uuid, uuid[])")
+    op.drop_column("opportunities", "visited_stages")

@@ -1097,16 +1097,16 @@ def verify_derived(url: str, workspace_id: str) -> None:
               (SELECT * FROM kept EXCEPT SELECT * FROM fresh)
               UNION ALL (SELECT * FROM fresh EXCEPT SELECT * FROM kept)) d
         """,
-        "deals whose furthest open stage differs from their stays": """
+        "deals whose visited stages differ from their stays": """
             SELECT count(*) FROM (
               SELECT d.id FROM opportunities d
               LEFT JOIN opportunity_stage_history h
                      ON h.workspace_id = d.workspace_id AND h.opportunity_id = d.id
-              LEFT JOIN pipeline_stages s ON s.workspace_id = h.workspace_id AND s.id = h.stage_id
               WHERE d.workspace_id = %(ws)s
-              GROUP BY d.id, d.reached_position
-              HAVING d.reached_position IS DISTINCT FROM max(s.position)
-                     FILTER (WHERE s.kind = 'open' AND s.pipeline_id = d.pipeline_id)) d
+              GROUP BY d.id, d.visited_stages
+              HAVING d.visited_stages IS DISTINCT FROM
+                     coalesce(array_agg(DISTINCT h.stage_id ORDER BY h.stage_id)
+                              FILTER (WHERE h.stage_id IS NOT NULL), '{}')) d
         """,
         "purchase owner days that differ from the purchase days": """
             WITH kept AS (

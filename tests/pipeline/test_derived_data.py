@@ -232,27 +232,27 @@ async def test_installments_carry_their_contracts_values(session, tenant, owner_
     assert Decimal(aging["totals"][0]["total"]) == Decimal("900.00")
 
 
-FRESH_REACH = """
-    SELECT d.id, d.reached_position,
-           max(s.position) FILTER (WHERE s.kind = 'open' AND s.pipeline_id = d.pipeline_id)
+FRESH_VISITS = """
+    SELECT d.id, d.visited_stages,
+           coalesce(array_agg(DISTINCT h.stage_id ORDER BY h.stage_id)
+                    FILTER (WHERE h.stage_id IS NOT NULL), '{}')
       FROM opportunities d
       LEFT JOIN opportunity_stage_history h
              ON h.workspace_id = d.workspace_id AND h.opportunity_id = d.id
-      LEFT JOIN pipeline_stages s ON s.workspace_id = h.workspace_id AND s.id = h.stage_id
      WHERE d.workspace_id = :ws
-     GROUP BY d.id, d.reached_position
+     GROUP BY d.id, d.visited_stages
 """
 
 
-async def assert_reach_exact(session, workspace_id) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    """Every deal's kept furthest open position equals the one its stays give."""
+async def assert_visits_exact(session, workspace_id) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """Every deal's kept stages equal the ones its stage history names."""
     await use(session, workspace_id)
-    rows = (await session.execute(text(FRESH_REACH), {"ws": workspace_id})).all()
+    rows = (await session.execute(text(FRESH_VISITS), {"ws": workspace_id})).all()
     assert [(r[0], r[1]) for r in rows] == [(r[0], r[2]) for r in rows]
-    return {str(r[0]): r[1] for r in rows}
+    return {str(r[0]): {str(s) for s in r[1]} for r in rows}
 
 
-async def test_each_deal_keeps_the_furthest_open_stage_it_reached(
+async def test_each_deal_keeps_the_stages_it_has_been_in(
     session, tenant, owner_client, pipeline
 ) -> None:
     rep = await create_user(session, tenant.id, role="sales")
@@ -261,55 +261,54 @@ async def test_each_deal_keeps_the_furthest_open_stage_it_reached(
     quote = stage(pipeline, "Proposal & quote")
     d1 = await new_deal(owner_client, buyer, owner_id=str(rep.id))
     d2 = await new_deal(owner_client, buyer, owner_id=str(rep.id))
-    reach = await assert_reach_exact(session, tenant.id)
-    assert reach[d1["id"]] == reach[d2["id"]] is not None
+    assert (await assert_visits_exact(session, tenant.id))[d1["id"]] == {first}
 
-    # moving forward raises it; moving back or closing keeps the furthest
-    r = await owner_client.post(f"{API}/opportunities/{d1['id']}/move", json={"stage_id": quote})
-    assert r.status_code == 200, r.text
-    r = await owner_client.post(f"{API}/opportunities/{d1['id']}/move", json={"stage_id": first})
-    assert r.status_code == 200, r.text
+    # moves forward and back, a win: every stage stayed in is kept, once
+    for target in (quote, first):
+        r = await owner_client.post(
+            f"{API}/opportunities/{d1['id']}/move", json={"stage_id": target}
+        )
+        assert r.status_code == 200, r.text
     r = await owner_client.post(f"{API}/opportunities/{d2['id']}/win", json={})
     assert r.status_code == 200, r.text
-    reach = await assert_reach_exact(session, tenant.id)
-    assert reach[d1["id"]] > reach[d2["id"]]
+    visits = await assert_visits_exact(session, tenant.id)
+    assert visits[d1["id"]] == {first, quote}
+    assert first in visits[d2["id"]]
+    assert len(visits[d2["id"]]) == 2  # and the won stage
 
-    # stages reordered: the positions follow; a stage that stops being open no longer counts
+    # a stage deletion moving its deals, and a deal created straight into another stage
+    needs = stage(pipeline, "Needs confirmed")
+    r = await owner_client.delete(
+        f"{API}/pipelines/{pipeline['id']}/stages/{quote}", params={"move_to_stage_id": needs}
+    )
+    assert r.status_code == 204, r.text
+    d3 = await new_deal(owner_client, buyer, owner_id=str(rep.id), stage_id=needs)
+    visits = await assert_visits_exact(session, tenant.id)
+    assert len(visits[d1["id"]]) == 2  # d1 had left the deleted stage
+    assert visits[d3["id"]] == {needs}
+
+    # history written apart from a stage change (a backdated stay), then deleted
     await use(session, tenant.id)
     await session.execute(
-        text("UPDATE pipeline_stages SET position = position + 10 WHERE id = :s"), {"s": first}
-    )
-    reach = await assert_reach_exact(session, tenant.id)
-    assert reach[d2["id"]] >= 10
-    await session.execute(
-        text("UPDATE pipeline_stages SET kind = 'lost' WHERE id = :s"), {"s": quote}
-    )
-    await assert_reach_exact(session, tenant.id)
-
-    # a deal moved to another pipeline counts only that pipeline's stages
-    other = await session.scalar(
         text(
-            "INSERT INTO pipelines (workspace_id, id, name, is_default, position, version,"
-            " created_at, updated_at) VALUES (:ws, gen_random_uuid(), '大客户 Key', false, 9,"
-            " 1, now(), now()) RETURNING id"
+            "INSERT INTO opportunity_stage_history (workspace_id, id, opportunity_id, stage_id,"
+            " entered_at, left_at) VALUES (:ws, gen_random_uuid(), :d, :s,"
+            " now() - interval '2 days', now() - interval '1 day')"
         ),
-        {"ws": tenant.id},
+        {"ws": tenant.id, "d": d3["id"], "s": first},
     )
+    assert (await assert_visits_exact(session, tenant.id))[d3["id"]] == {needs, first}
     await session.execute(
-        text("UPDATE opportunities SET pipeline_id = :p WHERE id = :d"),
-        {"p": other, "d": d1["id"]},
+        text("DELETE FROM opportunity_stage_history WHERE opportunity_id = :d AND stage_id = :s"),
+        {"d": d3["id"], "s": first},
     )
-    assert (await assert_reach_exact(session, tenant.id))[d1["id"]] is None
+    assert (await assert_visits_exact(session, tenant.id))[d3["id"]] == {needs}
 
-    # stays deleted outside the app, and a rebuild from scratch finds nothing to correct
+    # and a rebuild from scratch finds nothing to correct
+    before = await assert_visits_exact(session, tenant.id)
     await session.execute(
-        text("DELETE FROM opportunity_stage_history WHERE opportunity_id = :d"), {"d": d2["id"]}
-    )
-    assert (await assert_reach_exact(session, tenant.id))[d2["id"]] is None
-    before = await assert_reach_exact(session, tenant.id)
-    await session.execute(
-        text("UPDATE opportunities SET reached_position = 99 WHERE workspace_id = :ws"),
+        text("UPDATE opportunities SET visited_stages = '{}' WHERE workspace_id = :ws"),
         {"ws": tenant.id},
     )
     await session.execute(text("SELECT rapport_rebuild_derived(:ws)"), {"ws": tenant.id})
-    assert await assert_reach_exact(session, tenant.id) == before
+    assert await assert_visits_exact(session, tenant.id) == before

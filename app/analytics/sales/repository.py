@@ -138,16 +138,23 @@ async def funnel_reach(
     a deal never seen in an open stage (created straight into a closed one) still entered
     the first.
 
-    Each deal carries that position (`reached_position`, kept by triggers on the stage
-    history against the pipeline's current stages), so the cohort is grouped straight
-    from `ix_opportunities_created_live`, which covers it.
+    Each deal carries the stages it has been in (`visited_stages`, added to by a trigger
+    whenever its stage changes); they are mapped through the pipeline's current open stages
+    here, so
+    the cohort is grouped straight from `ix_opportunities_created_live`, which covers it.
     """
     first, last = min(open_positions.values()), max(open_positions.values())
+    furthest = func.greatest(
+        *[
+            case((Opportunity.visited_stages.contains([stage_id]), literal(p)))
+            for stage_id, p in open_positions.items()
+        ]
+    )
     per_deal = (
         select(
             Opportunity.status.label("status"),
             Opportunity.stage_id.label("stage_id"),
-            Opportunity.reached_position.label("furthest"),
+            furthest.label("furthest"),
         )
         .where(
             *deal_conditions(principal, f),
